@@ -1,0 +1,17 @@
+//! The one error type of code generation.
+
+/// Why a client could not be generated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is not an OpenAPI 3.0 or 3.1 document.
+    #[error("not a usable OpenAPI document: {0}")]
+    NotOpenApi(String),
+    /// The normalised document does not parse as OpenAPI 3.0.
+    #[error("the normalised document is not valid OpenAPI 3.0 ({0}); a normalisation pass is missing")]
+    Parse(String),
+    /// progenitor failed on something other than a single operation: the
+    /// component schemas, or operations that only fail together.
+    #[error("progenitor could not generate the client: {0}")]
+    Generation(String),
+}

@@ -1,0 +1,122 @@
+//! Short method names from FastAPI's operation ids.
+//!
+//! FastAPI builds an operation id from the handler name, the path and the
+//! method: `create_dataset` on `POST /v1/datasets` becomes
+//! `create_dataset_v1_datasets_post`. progenitor names methods after the
+//! id, so this pass strips the `_{path}_{method}` suffix again. When two
+//! operations would then share a name, both keep their full ids, so no
+//! name depends on the order of operations in the document. Operations
+//! without an id get one from the method and path.
+
+use super::{visit, Diagnostics};
+use crate::Error;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Rewrites `operationId` of every operation.
+pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
+    let mut proposals: Vec<(String, String, String, String)> = Vec::new(); // path, method, full, short
+    visit::for_each_operation(doc, &mut |path, method, op| {
+        let full = match op.get("operationId").and_then(Value::as_str) {
+            Some(id) => id.to_string(),
+            None => format!("{method}{}", sanitize(path)),
+        };
+        let short = shorten(&full, path, method);
+        proposals.push((path.into(), method.into(), full, short));
+    });
+
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (_, _, _, short) in &proposals {
+        *counts.entry(short.as_str()).or_default() += 1;
+    }
+    let mut chosen: HashMap<(String, String), String> = HashMap::new();
+    for (path, method, full, short) in &proposals {
+        let name = if counts[short.as_str()] > 1 {
+            diagnostics.note(format!(
+                "{} {path}: kept the operation id `{full}`, since `{short}` is shared",
+                method.to_uppercase()
+            ));
+            full.clone()
+        } else {
+            short.clone()
+        };
+        chosen.insert((path.clone(), method.clone()), name);
+    }
+    visit::for_each_operation(doc, &mut |path, method, op| {
+        if let Some(op) = op.as_object_mut() {
+            let name = chosen[&(path.to_string(), method.to_string())].clone();
+            op.insert("operationId".into(), name.into());
+        }
+    });
+    Ok(())
+}
+
+/// FastAPI's `re.sub(r"\W", "_", path)`.
+fn sanitize(path: &str) -> String {
+    path.chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' })
+        .collect()
+}
+
+/// Strips FastAPI's `{path}_{method}` suffix, when it is there and leaves a name.
+fn shorten(id: &str, path: &str, method: &str) -> String {
+    let suffix = format!("{}_{method}", sanitize(path));
+    match id.strip_suffix(&suffix) {
+        Some(stem) if !stem.is_empty() => stem.to_string(),
+        _ => id.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ids(mut doc: Value) -> Vec<String> {
+        run(&mut doc, &mut Diagnostics::default()).unwrap();
+        let mut out = Vec::new();
+        visit::for_each_operation(&mut doc, &mut |_, _, op| {
+            out.push(op["operationId"].as_str().unwrap().to_string())
+        });
+        out
+    }
+
+    #[test]
+    fn fastapi_suffixes_are_stripped() {
+        assert_eq!(
+            ids(json!({"paths": {
+                "/v1/datasets": {"post": {"operationId": "create_dataset_v1_datasets_post"}},
+                "/v1/datasets/{dataset_id}": {"get": {"operationId": "get_dataset_v1_datasets__dataset_id__get"}}
+            }})),
+            ["create_dataset", "get_dataset"]
+        );
+    }
+
+    #[test]
+    fn other_ids_are_kept() {
+        assert_eq!(
+            ids(json!({"paths": {"/a": {"get": {"operationId": "listThings"}}}})),
+            ["listThings"]
+        );
+    }
+
+    #[test]
+    fn colliding_names_keep_their_full_ids() {
+        assert_eq!(
+            ids(json!({"paths": {
+                "/v1/files": {"post": {"operationId": "upload_v1_files_post"}},
+                "/v2/files": {"post": {"operationId": "upload_v2_files_post"}},
+                "/v1/jobs": {"get": {"operationId": "list_v1_jobs_get"}}
+            }})),
+            ["upload_v1_files_post", "upload_v2_files_post", "list"]
+        );
+    }
+
+    #[test]
+    fn missing_ids_are_made_from_method_and_path() {
+        assert_eq!(
+            ids(json!({"paths": {"/v1/models/{id}": {"get": {}}}})),
+            ["get_v1_models__id_"]
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Leave out the operations progenitor cannot generate, and say why.
+//!
+//! progenitor 0.15 has no multipart/form-data request bodies, and stops at a
+//! `todo!()` on a body offered in several media types. One such operation
+//! must not take the whole client down, so it is removed here and reported;
+//! every other operation still generates. Where a body or a response is
+//! offered as JSON and in other forms (a JSON or `text/event-stream`
+//! response, say), the JSON form is kept and the narrowing is reported.
+//!
+//! The generator catches anything this pass does not foresee in the same
+//! way: see [`crate::generate`].
+
+use super::{visit, Diagnostics, Skipped};
+use crate::Error;
+use serde_json::Value;
+
+const JSON: &str = "application/json";
+
+/// Removes unsupported operations and narrows multi-format bodies to JSON.
+pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
+    let mut skipped = Vec::new();
+    visit::for_each_operation(doc, &mut |path, method, op| {
+        let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+        let here = format!("{} {path} ({id})", method.to_uppercase());
+        if let Some(content) = op.pointer_mut("/requestBody/content").and_then(Value::as_object_mut) {
+            let types: Vec<String> = content.keys().cloned().collect();
+            if types.len() > 1 && content.contains_key(JSON) {
+                content.retain(|k, _| k == JSON);
+                diagnostics.note(format!(
+                    "{here}: the request body is sent as {JSON} only; dropped {}",
+                    others(&types)
+                ));
+            } else if let Some(reason) = unsupported_body(&types) {
+                skipped.push(Skipped { method: method.to_uppercase(), path: path.into(), operation_id: id.clone(), reason });
+                return;
+            }
+        }
+        if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+            for (status, response) in responses.iter_mut() {
+                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                let types: Vec<String> = content.keys().cloned().collect();
+                if types.len() > 1 && content.contains_key(JSON) {
+                    content.retain(|k, _| k == JSON);
+                    diagnostics.note(format!(
+                        "{here}: response {status} is decoded as {JSON} only; {} is not generated",
+                        others(&types)
+                    ));
+                }
+            }
+        }
+    });
+    remove(doc, &skipped);
+    diagnostics.skipped.extend(skipped);
+    Ok(())
+}
+
+fn others(types: &[String]) -> String {
+    types.iter().filter(|t| *t != JSON).cloned().collect::<Vec<_>>().join(", ")
+}
+
+fn unsupported_body(types: &[String]) -> Option<String> {
+    if types.iter().any(|t| t.starts_with("multipart/")) {
+        return Some(format!(
+            "{} request bodies are not supported by progenitor 0.15",
+            types.join(", ")
+        ));
+    }
+    if types.len() > 1 {
+        return Some(format!(
+            "the request body is offered as several media types ({}) and none is {JSON}",
+            types.join(", ")
+        ));
+    }
+    None
+}
+
+/// Removes skipped operations, and path items left with no operation.
+pub(crate) fn remove(doc: &mut Value, skipped: &[Skipped]) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for s in skipped {
+        if let Some(item) = paths.get_mut(&s.path).and_then(Value::as_object_mut) {
+            item.remove(&s.method.to_lowercase());
+        }
+    }
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_none_or(|item| visit::METHODS.iter().any(|m| item.contains_key(*m)))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn multipart_operations_are_skipped_with_a_reason() {
+        let mut doc = json!({"paths": {
+            "/v1/files": {"post": {"operationId": "upload_file",
+                "requestBody": {"content": {"multipart/form-data": {"schema": {}}}}}},
+            "/v1/models": {"get": {"operationId": "list_models"}}
+        }});
+        let mut diagnostics = Diagnostics::default();
+        run(&mut doc, &mut diagnostics).unwrap();
+        assert_eq!(doc, json!({"paths": {"/v1/models": {"get": {"operationId": "list_models"}}}}));
+        assert_eq!(
+            diagnostics.skipped[0].to_string(),
+            "POST /v1/files (upload_file): multipart/form-data request bodies are not supported by progenitor 0.15"
+        );
+    }
+
+    #[test]
+    fn several_body_types_without_json_are_skipped() {
+        let mut doc = json!({"paths": {"/a": {"put": {"operationId": "put_a",
+            "requestBody": {"content": {"text/plain": {}, "application/octet-stream": {}}}}}}});
+        let mut diagnostics = Diagnostics::default();
+        run(&mut doc, &mut diagnostics).unwrap();
+        assert_eq!(doc, json!({"paths": {}}));
+        assert!(diagnostics.skipped[0].reason.contains("several media types"));
+    }
+
+    #[test]
+    fn json_is_kept_when_offered_with_others() {
+        let mut doc = json!({"paths": {"/chat": {"post": {"operationId": "chat",
+            "requestBody": {"content": {"application/json": {}, "application/x-www-form-urlencoded": {}}},
+            "responses": {"200": {"content": {"application/json": {}, "text/event-stream": {}}}}}}}});
+        let mut diagnostics = Diagnostics::default();
+        run(&mut doc, &mut diagnostics).unwrap();
+        assert_eq!(
+            doc,
+            json!({"paths": {"/chat": {"post": {"operationId": "chat",
+                "requestBody": {"content": {"application/json": {}}},
+                "responses": {"200": {"content": {"application/json": {}}}}}}}})
+        );
+        assert!(diagnostics.skipped.is_empty());
+        assert_eq!(diagnostics.notes.len(), 2);
+        assert!(diagnostics.notes[1].contains("text/event-stream is not generated"), "{:?}", diagnostics.notes);
+    }
+}

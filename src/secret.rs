@@ -1,0 +1,68 @@
+//! The type of credential fields in generated types.
+
+use std::fmt;
+
+/// A credential, such as an S3 secret key.
+///
+/// It goes on the wire as the plain string, but `Debug` and `Display`
+/// print `[REDACTED]`, so the types that hold it can be logged. The
+/// codegen's `secrets` pass decides which fields are credentials.
+///
+/// ```
+/// use nebius_tokenfactory_api::Secret;
+///
+/// let key = Secret::from("hunter2");
+/// assert_eq!(format!("{key:?} {key}"), "Secret([REDACTED]) [REDACTED]");
+/// assert_eq!(key.expose(), "hunter2");
+/// assert_eq!(serde_json::to_string(&key).unwrap(), "\"hunter2\"");
+/// ```
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The credential itself. Keep the result out of logs.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_string())
+    }
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self)
+    }
+}
