@@ -24,6 +24,7 @@ mod request_bodies;
 pub mod secrets;
 mod titles;
 mod tuples;
+mod unions;
 mod version;
 
 pub(crate) use enums::is_open_enum;
@@ -55,6 +56,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "titles", why: "typify names types after titles and reuses the first of a name; ColumnSchema-Output got Input's types", run: titles::run },
     Pass { name: "extra_fields", why: "unknown response fields must decode; typify closes objects with additionalProperties: false", run: extra_fields::run },
     Pass { name: "enums", why: "only components can become open enums; hoist inline string enums", run: enums::run },
+    Pass { name: "unions", why: "untagged unions take the first arm that fits; try the most specific arm first", run: unions::run },
     Pass { name: "secrets", why: "credentials must not print in Debug; mark them for the Secret type", run: secrets::run },
     Pass { name: "operation_names", why: "FastAPI ids read `create_dataset_v1_datasets_post`; methods should read `create_dataset`", run: operation_names::run },
     Pass { name: "request_bodies", why: "inline bodies get a name from the operation (CreateDatasetRequest), not FastAPI's title", run: request_bodies::run },
