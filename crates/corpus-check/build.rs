@@ -1,0 +1,39 @@
+//! Generates a client and mock helpers from every fixture spec of the
+//! codegen corpus, each into its own module of this crate.
+
+use nebius_tokenfactory_codegen::{generate, Options};
+use std::{env, fs, path::PathBuf};
+
+fn main() {
+    let fixtures = PathBuf::from("../codegen/tests/fixtures");
+    println!("cargo:rerun-if-changed={}", fixtures.display());
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let mut paths: Vec<PathBuf> = fs::read_dir(&fixtures)
+        .expect("the fixture folder exists")
+        .map(|e| e.expect("readable folder").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    let mut modules = String::new();
+    for path in paths {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let stem = path.file_stem().unwrap().to_string_lossy().replace('-', "_");
+        let spec = serde_json::from_str(&fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let options = Options {
+            module_path: format!("crate::{stem}"),
+            secret_type: "::nebius_tokenfactory_api::Secret".into(),
+        };
+        // The codegen tests report generation failures with detail; here a
+        // failure only needs to stop the build.
+        let out = generate(&spec, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        fs::write(out_dir.join(format!("{stem}.rs")), &out.client).unwrap();
+        fs::write(out_dir.join(format!("{stem}_mock.rs")), &out.mock).unwrap();
+        modules.push_str(&format!(
+            "/// Generated from `{name}`.\npub mod {stem} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\"));\n    \
+             /// Mock helpers for `{name}`.\n    pub mod mock {{\n        include!(concat!(env!(\"OUT_DIR\"), \"/{stem}_mock.rs\"));\n    }}\n}}\n",
+            name = path.file_name().unwrap().to_string_lossy(),
+        ));
+    }
+    fs::write(out_dir.join("corpus.rs"), modules).unwrap();
+}
