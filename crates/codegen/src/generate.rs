@@ -81,9 +81,11 @@ pub fn generate(spec: &Value, options: &Options) -> Result<Generated, Error> {
          // Do not edit: change the codegen passes instead.\n\n"
     );
     let version_doc = format!(" `info.version` of the OpenAPI document this client was generated from: `{api_version}`.");
+    let endpoints = endpoints(&doc);
     let client = quote::quote! {
         #[doc = #version_doc]
         pub const API_VERSION: &str = #api_version;
+        #endpoints
         #client
     };
     let client = with_open_enums(client, &enums)?;
@@ -164,6 +166,40 @@ fn settings(enums: &[OpenEnum], options: &Options) -> GenerationSettings {
     };
     settings.with_conversion(password, &options.secret_type, [TypeImpl::Display].into_iter());
     settings
+}
+
+/// The `endpoints` module: method and path of every generated operation,
+/// for callers that build a request themselves (to stream a body, say).
+fn endpoints(doc: &Value) -> TokenStream {
+    use heck::ToShoutySnakeCase;
+    let mut consts = Vec::new();
+    visit::for_each_operation(&mut doc.clone(), &mut |path, method, op| {
+        let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+        let name = quote::format_ident!("{}", id.to_shouty_snake_case());
+        let method = method.to_uppercase();
+        let doc = format!("`{method} {path}`");
+        consts.push(quote::quote! {
+            #[doc = #doc]
+            pub const #name: Endpoint = Endpoint { operation_id: #id, method: #method, path: #path };
+        });
+    });
+    quote::quote! {
+        /// Method and path of every operation in the client, for callers that
+        /// build a request themselves.
+        pub mod endpoints {
+            /// An operation's id, HTTP method and path template.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub struct Endpoint {
+                /// The operation id, as the client's method is named.
+                pub operation_id: &'static str,
+                /// The HTTP method, upper case.
+                pub method: &'static str,
+                /// The path template, with `{name}` for path parameters.
+                pub path: &'static str,
+            }
+            #(#consts)*
+        }
+    }
 }
 
 /// Adds the open enums to the generated `types` module.
