@@ -29,6 +29,7 @@ fn run() -> Result<(), String> {
     let options = Options {
         module_path: "crate::generated".into(),
         secret_type: "crate::Secret".into(),
+        before_client_new: Some("crate::ensure_crypto_provider".into()),
     };
     let out = generate(&spec, &options).map_err(|e| format!("cannot generate the client from {SPEC}: {e}"))?;
     for skipped in &out.diagnostics.skipped {

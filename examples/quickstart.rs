@@ -55,6 +55,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
 
+    // Built by hand to carry auth, so the TLS provider must be chosen first.
+    nebius_tokenfactory_api::ensure_crypto_provider();
     let mut headers = reqwest::header::HeaderMap::new();
     let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {key}"))?;
     auth.set_sensitive(true);

@@ -31,8 +31,10 @@
 #![forbid(unsafe_code)]
 
 mod secret;
+mod tls;
 
 pub use secret::Secret;
+pub use tls::ensure_crypto_provider;
 
 /// The code progenitor generated; everything in it is re-exported at the
 /// crate root.

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 const KEY: &str = "test-key-123";
 
 fn client(server: &MockServer) -> Client {
+    nebius_tokenfactory_api::ensure_crypto_provider();
     let mut headers = reqwest::header::HeaderMap::new();
     let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {KEY}")).unwrap();
     auth.set_sensitive(true);

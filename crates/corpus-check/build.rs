@@ -23,6 +23,7 @@ fn main() {
         let options = Options {
             module_path: format!("crate::{stem}"),
             secret_type: "::nebius_tokenfactory_api::Secret".into(),
+            before_client_new: Some("::nebius_tokenfactory_api::ensure_crypto_provider".into()),
         };
         // The codegen tests report generation failures with detail; here a
         // failure only needs to stop the build.

@@ -28,6 +28,10 @@ pub struct Options {
     /// [`crate::normalize::secrets`]). It must implement `Clone`, `Debug`,
     /// `PartialEq`, `Display`, serde's traits, and `From<String>`.
     pub secret_type: String,
+    /// Rust path of a function, taking nothing, that the generated
+    /// `Client::new` calls before it builds its `reqwest::Client`: where
+    /// TLS needs setting up first (a rustls crypto provider, say).
+    pub before_client_new: Option<String>,
 }
 
 impl Default for Options {
@@ -35,6 +39,7 @@ impl Default for Options {
         Self {
             module_path: "crate".into(),
             secret_type: "crate::Secret".into(),
+            before_client_new: None,
         }
     }
 }
@@ -88,7 +93,10 @@ pub fn generate(spec: &Value, options: &Options) -> Result<Generated, Error> {
         #endpoints
         #client
     };
-    let client = with_open_enums(client, &enums)?;
+    let mut client = with_open_enums(client, &enums)?;
+    if let Some(setup) = &options.before_client_new {
+        client = with_setup_in_client_new(client, setup)?;
+    }
     Ok(Generated {
         client: format!("{header}{}", format(client)?),
         mock: format!("{header}{}", format(mock)?),
@@ -219,6 +227,32 @@ fn with_open_enums(client: TokenStream, enums: &[OpenEnum]) -> Result<TokenStrea
         types.1.extend(items.items);
     }
     Ok(quote::quote!(#file))
+}
+
+/// Makes the generated `Client::new` call `setup()` first.
+fn with_setup_in_client_new(client: TokenStream, setup: &str) -> Result<TokenStream, Error> {
+    let setup: syn::Path =
+        syn::parse_str(setup).map_err(|e| Error::Generation(format!("`{setup}` is not a Rust path: {e}")))?;
+    let mut file: syn::File = syn::parse2(client).map_err(|e| Error::Generation(format!("unparsable output: {e}")))?;
+    let new = file
+        .items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) if i.trait_.is_none() && is_client(&i.self_ty) => Some(i),
+            _ => None,
+        })
+        .flat_map(|i| i.items.iter_mut())
+        .find_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == "new" => Some(f),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Generation("progenitor emitted no `Client::new`".into()))?;
+    new.block.stmts.insert(0, syn::parse_quote!(#setup();));
+    Ok(quote::quote!(#file))
+}
+
+fn is_client(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident("Client"))
 }
 
 fn format(tokens: TokenStream) -> Result<String, Error> {

@@ -1,0 +1,271 @@
+//! The client: one place where every request is sent, retried and traced.
+
+use crate::config::{ClientBuilder, API_KEY_ENV};
+use crate::datasets::Datasets;
+use crate::error::FieldError;
+use crate::retry::{self, RetryPolicy};
+use crate::Error;
+use bytes::Bytes;
+use nebius_tokenfactory_api::endpoints::Endpoint;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
+
+/// How much of a body goes into errors and TRACE logs.
+const BODY_EXCERPT: usize = 512;
+
+/// A client of the Nebius Token Factory API. Cheap to clone; clones share
+/// one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    auth: HeaderValue,
+    user_agent: HeaderValue,
+    timeout: Duration,
+    retry: RetryPolicy,
+    ai_project_id: Option<String>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("api_key", &"[REDACTED]")
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("ai_project_id", &self.inner.ai_project_id)
+            .finish()
+    }
+}
+
+/// Per-call overrides of the client's settings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub policy: Option<RetryPolicy>,
+    pub max_retries: Option<u32>,
+    pub timeout: Option<Duration>,
+}
+
+impl Client {
+    /// A client configured from the environment: see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A builder with default settings.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_builder(b: ClientBuilder) -> Result<Self, Error> {
+        let key = b.api_key.as_ref().ok_or(Error::MissingApiKey { variable: API_KEY_ENV })?;
+        b.checked_base_url()?;
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| Error::InvalidApiKey)?;
+        auth.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&b.user_agent).map_err(|_| Error::InvalidBaseUrl {
+            url: b.base_url.clone(),
+            reason: "the user agent is not a valid header value".into(),
+        })?;
+        let http = match b.http_client {
+            Some(http) => http,
+            None => {
+                nebius_tokenfactory_api::ensure_crypto_provider();
+                reqwest::Client::builder()
+                    .connect_timeout(b.connect_timeout)
+                    .build()
+                    .map_err(Error::HttpClient)?
+            }
+        };
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url: b.base_url,
+                auth,
+                user_agent,
+                timeout: b.timeout,
+                retry: b.retry,
+                ai_project_id: b.ai_project_id,
+            }),
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The default AI Studio project, if one is configured.
+    pub fn ai_project_id(&self) -> Option<&str> {
+        self.inner.ai_project_id.as_deref()
+    }
+
+    /// Dataset operations.
+    pub fn datasets(&self) -> Datasets<'_> {
+        Datasets::new(self)
+    }
+
+    /// Sends a JSON `body` to `endpoint`, retrying as the policy allows,
+    /// and decodes the response.
+    pub(crate) async fn execute<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        body: Bytes,
+        call: &CallOptions,
+    ) -> Result<T, Error> {
+        let mut policy = call.policy.clone().unwrap_or_else(|| self.inner.retry.clone());
+        if let Some(retries) = call.max_retries {
+            policy.max_retries = retries;
+        }
+        let timeout = call.timeout.unwrap_or(self.inner.timeout);
+        let url = format!("{}{}", self.inner.base_url, endpoint.path);
+        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes()).map_err(|_| Error::Api {
+            status: 0,
+            message: format!("the generated method {} is not an HTTP method", endpoint.method),
+            request_id: None,
+        })?;
+        let mut retry = 0;
+        loop {
+            let span = tracing::info_span!(
+                "nebius_tokenfactory.request",
+                operation = endpoint.operation_id,
+                attempt = retry + 1,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let outcome = self.attempt(&method, &url, body.clone(), timeout).instrument(span.clone()).await;
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            let (error, safety, headers) = match outcome {
+                Ok((status, headers, bytes)) => {
+                    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
+                    span.record("status", status.as_u16());
+                    if let Some(id) = &request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    tracing::trace!(parent: &span, body = %excerpt(&bytes), "response body");
+                    if status.is_success() {
+                        return serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
+                            status: status.as_u16(),
+                            body: excerpt(&bytes),
+                            source,
+                        });
+                    }
+                    let error = error_from_response(status, &headers, &bytes, request_id);
+                    (error, retry::status_safety(status), Some(headers))
+                }
+                Err(e) => {
+                    let safety = retry::transport_safety(&e);
+                    let error = if e.is_timeout() { Error::Timeout { after: timeout } } else { Error::Connection { source: e } };
+                    (error, safety, None)
+                }
+            };
+            match policy.delay(retry, safety, headers.as_ref()) {
+                Some(wait) => {
+                    tracing::info!(parent: &span, wait_ms = wait.as_millis() as u64, %error, "retrying");
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                }
+                None => {
+                    tracing::debug!(parent: &span, %error, "request failed");
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: &reqwest::Method,
+        url: &str,
+        body: Bytes,
+        timeout: Duration,
+    ) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
+        let response = self
+            .inner
+            .http
+            .request(method.clone(), url)
+            .header(AUTHORIZATION, self.inner.auth.clone())
+            .header(USER_AGENT, self.inner.user_agent.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .header("api-version", nebius_tokenfactory_api::API_VERSION)
+            .timeout(timeout)
+            .body(body)
+            .send()
+            .await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await?;
+        Ok((status, headers, bytes))
+    }
+}
+
+/// The error for a non-success response.
+fn error_from_response(status: StatusCode, headers: &HeaderMap, body: &[u8], request_id: Option<String>) -> Error {
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    if status == StatusCode::UNPROCESSABLE_ENTITY {
+        if let Some(details) = json
+            .clone()
+            .and_then(|j| serde_json::from_value::<nebius_tokenfactory_api::types::HttpValidationError>(j).ok())
+        {
+            let details = details
+                .detail
+                .into_iter()
+                .map(|d| FieldError {
+                    location: d.loc.iter().map(location_part).collect(),
+                    message: d.msg,
+                    kind: d.type_,
+                })
+                .collect();
+            return Error::Validation { details, request_id };
+        }
+    }
+    let message = json.as_ref().and_then(server_message).unwrap_or_else(|| match excerpt(body) {
+        e if e.is_empty() => status.canonical_reason().unwrap_or("no message").to_string(),
+        e => e,
+    });
+    match status.as_u16() {
+        401 | 403 => Error::Authentication { status: status.as_u16(), message, request_id },
+        429 => Error::RateLimited { retry_after: retry::retry_after(headers, SystemTime::now()), message, request_id },
+        code => Error::Api { status: code, message, request_id },
+    }
+}
+
+fn location_part(item: &nebius_tokenfactory_api::types::ValidationErrorLocItem) -> String {
+    match item {
+        nebius_tokenfactory_api::types::ValidationErrorLocItem::String(s) => s.clone(),
+        nebius_tokenfactory_api::types::ValidationErrorLocItem::Integer(i) => i.to_string(),
+    }
+}
+
+/// FastAPI's `{"detail": "..."}`, OpenAI's `{"error": {"message": "..."}}`,
+/// or a plain `{"message": "..."}`.
+fn server_message(json: &serde_json::Value) -> Option<String> {
+    json.get("detail")
+        .and_then(|d| d.as_str())
+        .or_else(|| json.pointer("/error/message").and_then(|m| m.as_str()))
+        .or_else(|| json.get("message").and_then(|m| m.as_str()))
+        .map(String::from)
+        .or_else(|| json.get("detail").map(|d| d.to_string()))
+}
+
+/// The start of a body, as text, cut at a character boundary.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT)]);
+    let mut text = text.trim().to_string();
+    if body.len() > BODY_EXCERPT {
+        text.push('…');
+    }
+    text
+}

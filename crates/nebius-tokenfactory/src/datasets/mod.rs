@@ -1,0 +1,223 @@
+//! Datasets: create one from rows, or import one from S3.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), nebius_tokenfactory::Error> {
+//! use nebius_tokenfactory::Client;
+//!
+//! #[derive(serde::Serialize, schemars::JsonSchema)]
+//! struct Review {
+//!     text: String,
+//!     stars: Option<u8>,
+//! }
+//!
+//! let client = Client::from_env()?;
+//! let rows = vec![Review { text: "Quick and friendly.".into(), stars: Some(5) }];
+//! let dataset = client.datasets().upload("reviews", "/demo", &rows).send().await?;
+//! println!("{} is {}", dataset.id, dataset.status);
+//! # Ok(())
+//! # }
+//! ```
+
+mod body;
+mod schema;
+mod validate;
+
+pub use schema::{Column, ColumnType, DatasetSchema};
+pub use validate::{InvalidInput, Problem, MAX_LISTED_PROBLEMS};
+
+/// A dataset as the API returns it on creation.
+pub type Dataset = nebius_tokenfactory_api::types::CreateDatasetResponse;
+pub use nebius_tokenfactory_api::types::DatasetStatus;
+
+use crate::client::CallOptions;
+use crate::{Client, Error, RetryPolicy, Secret};
+use body::{upload_body, RowCheck, UploadFields};
+use nebius_tokenfactory_api::endpoints::CREATE_DATASET;
+use nebius_tokenfactory_api::types as api;
+use serde::Serialize;
+use std::time::Duration;
+
+/// The dataset operations of a [`Client`]: `client.datasets()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Datasets<'c> {
+    client: &'c Client,
+}
+
+impl<'c> Datasets<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Self { client }
+    }
+
+    /// Creates a dataset from typed rows. The column schema is derived
+    /// from `T` (see [`DatasetSchema::from_type`]); nothing is sent if `T`
+    /// has no column mapping or a row does not fit.
+    pub fn upload<'r, T>(&self, name: impl Into<String>, folder: impl Into<String>, rows: &'r [T]) -> Upload<'c, 'r, T>
+    where
+        T: Serialize + schemars::JsonSchema,
+    {
+        Upload::new(self.client, name.into(), folder.into(), rows, SchemaSource::Derived(DatasetSchema::from_type::<T>))
+    }
+
+    /// Creates a dataset from JSON rows with an explicit schema (or one
+    /// from [`DatasetSchema::infer`]). Every row is checked against it first.
+    pub fn upload_json<'r>(
+        &self,
+        name: impl Into<String>,
+        folder: impl Into<String>,
+        schema: DatasetSchema,
+        rows: &'r [serde_json::Value],
+    ) -> Upload<'c, 'r, serde_json::Value> {
+        Upload::new(self.client, name.into(), folder.into(), rows, SchemaSource::Given(schema))
+    }
+
+    /// Creates a dataset by importing a file from S3.
+    pub fn import_s3(&self, import: S3Import) -> ImportS3<'c> {
+        ImportS3 { client: self.client, import, call: CallOptions::default() }
+    }
+}
+
+enum SchemaSource {
+    Derived(fn() -> Result<DatasetSchema, InvalidInput>),
+    Given(DatasetSchema),
+}
+
+/// An upload of rows, ready to [`send`](Self::send).
+#[must_use = "an upload does nothing until it is sent"]
+pub struct Upload<'c, 'r, R> {
+    client: &'c Client,
+    name: String,
+    folder: String,
+    rows: &'r [R],
+    schema: SchemaSource,
+    ai_project_id: Option<String>,
+    call: CallOptions,
+}
+
+impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
+    fn new(client: &'c Client, name: String, folder: String, rows: &'r [R], schema: SchemaSource) -> Self {
+        let ai_project_id = client.ai_project_id().map(String::from);
+        Self { client, name, folder, rows, schema, ai_project_id, call: CallOptions::default() }
+    }
+
+    /// The AI Studio project of the dataset, instead of the client's default.
+    pub fn ai_project_id(mut self, project: impl Into<String>) -> Self {
+        self.ai_project_id = Some(project.into());
+        self
+    }
+
+    /// Retries for this call only.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.call.max_retries = Some(retries);
+        self
+    }
+
+    /// The retry policy for this call only.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.call.policy = Some(policy);
+        self
+    }
+
+    /// The timeout of each attempt of this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks everything, then sends the rows.
+    pub async fn send(self) -> Result<Dataset, Error> {
+        let (schema, check) = match self.schema {
+            SchemaSource::Derived(derive) => (derive()?, RowCheck::NullsOnly),
+            SchemaSource::Given(schema) => (schema, RowCheck::Every),
+        };
+        let fields = UploadFields {
+            name: &self.name,
+            folder: &self.folder,
+            schema: &schema,
+            ai_project_id: self.ai_project_id.as_deref(),
+        };
+        let body = upload_body(&fields, self.rows, check)?;
+        self.client.execute(&CREATE_DATASET, body, &self.call).await
+    }
+}
+
+/// Where and how to import a dataset from S3.
+///
+/// `Debug` prints the secret key as `[REDACTED]`.
+#[derive(Debug, Clone, Default)]
+pub struct S3Import {
+    /// The dataset's name.
+    pub name: String,
+    /// The folder to create it in.
+    pub folder: String,
+    /// The S3 endpoint, such as `https://storage.eu-north1.nebius.cloud:443`.
+    pub service_url: String,
+    /// The bucket's region, such as `eu-north-1`.
+    pub region: String,
+    /// The file, such as `s3://bucket/path/data.csv`.
+    pub uri: String,
+    /// The access key id.
+    pub key_id: String,
+    /// The secret access key.
+    pub secret_key: Secret,
+    /// The AI Studio project, instead of the client's default.
+    pub ai_project_id: Option<String>,
+}
+
+/// An S3 import, ready to [`send`](Self::send).
+#[must_use = "an import does nothing until it is sent"]
+pub struct ImportS3<'c> {
+    client: &'c Client,
+    import: S3Import,
+    call: CallOptions,
+}
+
+impl ImportS3<'_> {
+    /// Retries for this call only.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.call.max_retries = Some(retries);
+        self
+    }
+
+    /// The timeout of each attempt of this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Checks the fields, then asks the API to import.
+    pub async fn send(self) -> Result<Dataset, Error> {
+        let i = self.import;
+        let mut problems = Vec::new();
+        for (field, value) in [
+            ("name", &i.name),
+            ("folder", &i.folder),
+            ("service_url", &i.service_url),
+            ("region", &i.region),
+            ("uri", &i.uri),
+            ("key_id", &i.key_id),
+        ] {
+            if value.trim().is_empty() {
+                problems.push(Problem::field(field, "must not be empty"));
+            }
+        }
+        if i.secret_key.expose().is_empty() {
+            problems.push(Problem::field("secret_key", "must not be empty"));
+        }
+        if !i.uri.trim().is_empty() && !i.uri.starts_with("s3://") {
+            problems.push(Problem::field("uri", "must start with s3://"));
+        }
+        InvalidInput::check(problems)?;
+        let request = api::CreateDatasetRequestS3 {
+            ai_project_id: i.ai_project_id.or_else(|| self.client.ai_project_id().map(String::from)),
+            folder: i.folder,
+            name: i.name,
+            s3_key_id: i.key_id,
+            s3_region: i.region,
+            s3_secret_key: i.secret_key,
+            s3_service_url: i.service_url,
+            s3_uri: i.uri,
+        };
+        let body = serde_json::to_vec(&request).expect("the generated request type always serialises");
+        self.client.execute(&CREATE_DATASET, body.into(), &self.call).await
+    }
+}

@@ -1,0 +1,156 @@
+//! A scripted HTTP server for tests that need a sequence of answers
+//! (429, then 200) or a misbehaving peer, which httpmock cannot script.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// One scripted answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// Wait this long before answering (to trigger client timeouts).
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self { status, headers: vec![], body: body.into(), delay: Duration::ZERO }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+/// A request as received.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub request_line: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("a JSON body")
+    }
+}
+
+/// Serves `replies` in order, one per connection, then stops accepting.
+pub struct ScriptedServer {
+    pub url: String,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl ScriptedServer {
+    pub fn start(replies: Vec<Reply>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
+        thread::spawn(move || {
+            for reply in replies {
+                let Ok((stream, _)) = listener.accept() else { return };
+                serve(stream, &reply, &log);
+            }
+        });
+        Self { url, received }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+fn serve(stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Received>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.trim_end().split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let length = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    log.lock().unwrap().push(Received { request_line: request_line.trim_end().into(), headers, body });
+    thread::sleep(reply.delay);
+    let mut out = format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n", reply.status, reply.body.len());
+    for (k, v) in &reply.headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(&reply.body);
+    let mut stream = stream;
+    let _ = stream.write_all(out.as_bytes());
+}
+
+/// A JSON body of a created dataset.
+pub fn dataset_json(name: &str) -> String {
+    serde_json::json!({
+        "id": "ds-1", "name": name, "status": "PENDING",
+        "schema": [{"name": "text", "type": {"name": "string"}}],
+        "metadata": {}, "folder": "/f", "current_version": "v1",
+        "created_at": 1760109124, "error": null
+    })
+    .to_string()
+}
+
+/// A base URL where nothing listens: a port bound and released at once.
+pub fn closed_port_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    url
+}
+
+pub fn client(url: &str) -> nebius_tokenfactory::ClientBuilder {
+    nebius_tokenfactory::Client::builder()
+        .with_api_key(KEY)
+        .with_base_url(url)
+        .with_retry_policy(
+            nebius_tokenfactory::RetryPolicy::default()
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
+        )
+}
+
+pub const KEY: &str = "sk-test-0123456789abcdef";
+
+#[derive(serde::Serialize, schemars::JsonSchema, Clone)]
+pub struct Review {
+    pub text: String,
+    pub stars: Option<u8>,
+}
+
+pub fn reviews() -> Vec<Review> {
+    vec![Review { text: "good".into(), stars: Some(5) }, Review { text: "meh".into(), stars: None }]
+}

@@ -1,0 +1,82 @@
+//! The API key and the S3 secret never appear in Debug, Display, error text
+//! or tracing output, whatever happens to the request.
+
+mod common;
+
+use common::{client, reviews, Reply, ScriptedServer, KEY};
+use nebius_tokenfactory::datasets::S3Import;
+use nebius_tokenfactory::RetryPolicy;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+const S3_SECRET: &str = "s3-secret-do-not-print";
+
+/// Collects everything a subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn assert_clean(what: &str, text: &str) {
+    assert!(!text.contains(KEY), "{what} shows the API key: {text}");
+    assert!(!text.contains(S3_SECRET), "{what} shows the S3 secret: {text}");
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_errors_and_traces() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = ScriptedServer::start(vec![
+        Reply::new(401, r#"{"detail": "Invalid token"}"#).header("x-request-id", "r1"),
+        Reply::new(429, r#"{"detail": "slow"}"#).header("retry-after", "0"),
+        Reply::new(500, r#"{"detail": "boom"}"#),
+    ]);
+    let builder = client(&server.url).with_retry_policy(RetryPolicy::default().with_max_retries(1));
+    assert_clean("ClientBuilder Debug", &format!("{builder:?} {builder:#?}"));
+    let c = builder.build().unwrap();
+    assert_clean("Client Debug", &format!("{c:?} {c:#?}"));
+
+    let err = c.datasets().upload("d", "/f", &reviews()).send().await.unwrap_err();
+    assert_clean("auth error", &format!("{err} {err:?}"));
+
+    let import = S3Import {
+        name: "d".into(),
+        folder: "/f".into(),
+        service_url: "https://s3.example".into(),
+        region: "r".into(),
+        uri: "s3://b/k".into(),
+        key_id: "id".into(),
+        secret_key: S3_SECRET.into(),
+        ai_project_id: None,
+    };
+    assert_clean("S3Import Debug", &format!("{import:?} {import:#?}"));
+    let err = c.datasets().import_s3(import).send().await.unwrap_err();
+    assert_clean("import error", &format!("{err} {err:?}"));
+
+    let requests = server.received();
+    assert_eq!(requests.len(), 3);
+    // The secrets did go where they belong.
+    assert_eq!(requests[0].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(requests[1].json()["s3_secret_key"], S3_SECRET);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("nebius_tokenfactory.request"), "no request span was logged: {logs}");
+    assert!(logs.contains("status=429") && logs.contains("retrying"), "{logs}");
+    assert!(logs.contains("request_id=\"r1\"") || logs.contains("request_id=r1"), "{logs}");
+    assert_clean("TRACE-level logs", &logs);
+}
