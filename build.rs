@@ -31,13 +31,18 @@ fn run() -> Result<(), String> {
         secret_type: "crate::Secret".into(),
         before_client_new: Some("crate::ensure_crypto_provider".into()),
     };
-    let out = generate(&spec, &options).map_err(|e| format!("cannot generate the client from {SPEC}: {e}"))?;
+    let out = generate(&spec, &options)
+        .map_err(|e| format!("cannot generate the client from {SPEC}: {e}"))?;
     for skipped in &out.diagnostics.skipped {
         println!("cargo:warning=operation left out of the client: {skipped}");
     }
     let dir = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     let notes = out.diagnostics.notes.join("\n");
-    for (name, contents) in [("client.rs", &out.client), ("mock.rs", &out.mock), ("notes.txt", &notes)] {
+    for (name, contents) in [
+        ("client.rs", &out.client),
+        ("mock.rs", &out.mock),
+        ("notes.txt", &notes),
+    ] {
         fs::write(dir.join(name), contents).map_err(|e| format!("cannot write {name}: {e}"))?;
     }
     Ok(())

@@ -22,13 +22,25 @@ fn s3_secret_is_redacted_in_every_type_that_holds_it() {
         ("struct", format!("{request:?}")),
         ("struct, pretty", format!("{request:#?}")),
         ("body union", format!("{body:?}")),
-        ("field", format!("{:?} {}", request.s3_secret_key, request.s3_secret_key)),
+        (
+            "field",
+            format!("{:?} {}", request.s3_secret_key, request.s3_secret_key),
+        ),
     ] {
-        assert!(!text.contains(SECRET), "{what} Debug leaks the secret: {text}");
-        assert!(text.contains("REDACTED"), "{what} Debug does not show the redaction: {text}");
+        assert!(
+            !text.contains(SECRET),
+            "{what} Debug leaks the secret: {text}"
+        );
+        assert!(
+            text.contains("REDACTED"),
+            "{what} Debug does not show the redaction: {text}"
+        );
     }
     // The key id names a key; it is not a secret and stays readable.
     assert!(format!("{request:?}").contains("AKIAEXAMPLE"));
     // The wire still gets the value.
-    assert_eq!(serde_json::to_value(&body).unwrap()["s3_secret_key"], SECRET);
+    assert_eq!(
+        serde_json::to_value(&body).unwrap()["s3_secret_key"],
+        SECRET
+    );
 }

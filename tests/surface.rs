@@ -16,12 +16,24 @@ fn surface(code: &str) -> String {
         let indent = line.len() - line.trim_start().len();
         if trimmed.starts_with("pub ") {
             in_enum = trimmed.starts_with("pub enum ");
-            let decl = trimmed.split(['{', '=']).next().unwrap_or(trimmed).trim_end();
+            let decl = trimmed
+                .split(['{', '='])
+                .next()
+                .unwrap_or(trimmed)
+                .trim_end();
             out.push_str(&format!("{}{decl}\n", " ".repeat(indent)));
         } else if in_enum && trimmed == "}" {
             in_enum = false;
-        } else if in_enum && !trimmed.starts_with("//") && !trimmed.starts_with('#') && !trimmed.is_empty() {
-            out.push_str(&format!("{}{}\n", " ".repeat(indent), trimmed.trim_end_matches(',')));
+        } else if in_enum
+            && !trimmed.starts_with("//")
+            && !trimmed.starts_with('#')
+            && !trimmed.is_empty()
+        {
+            out.push_str(&format!(
+                "{}{}\n",
+                " ".repeat(indent),
+                trimmed.trim_end_matches(',')
+            ));
         }
     }
     out
@@ -49,15 +61,28 @@ fn generated_public_surface_matches_the_snapshot() {
 fn diff_lines(expected: &str, actual: &str) -> Vec<String> {
     let old: Vec<&str> = expected.lines().collect();
     let new: Vec<&str> = actual.lines().collect();
-    let mut out: Vec<String> = old.iter().filter(|l| !new.contains(l)).map(|l| format!("- {l}")).collect();
-    out.extend(new.iter().filter(|l| !old.contains(l)).map(|l| format!("+ {l}")));
+    let mut out: Vec<String> = old
+        .iter()
+        .filter(|l| !new.contains(l))
+        .map(|l| format!("- {l}"))
+        .collect();
+    out.extend(
+        new.iter()
+            .filter(|l| !old.contains(l))
+            .map(|l| format!("+ {l}")),
+    );
     out
 }
 
 #[test]
 fn surface_sees_renames() {
-    let before = surface("pub struct A {\n    pub x: i64,\n}\npub enum E {\n    One,\n    Two(String),\n}\n");
-    assert_eq!(before, "pub struct A\n    pub x: i64,\npub enum E\n    One\n    Two(String)\n");
+    let before = surface(
+        "pub struct A {\n    pub x: i64,\n}\npub enum E {\n    One,\n    Two(String),\n}\n",
+    );
+    assert_eq!(
+        before,
+        "pub struct A\n    pub x: i64,\npub enum E\n    One\n    Two(String)\n"
+    );
     let after = surface("pub struct B {\n    pub x: i64,\n}\n");
     assert_ne!(before, after);
 }

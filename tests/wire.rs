@@ -15,7 +15,10 @@ fn client(server: &MockServer) -> Client {
     let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {KEY}")).unwrap();
     auth.set_sensitive(true);
     headers.insert(reqwest::header::AUTHORIZATION, auth);
-    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
     Client::new_with_client(&server.base_url(), http)
 }
 
@@ -38,21 +41,37 @@ fn response_json() -> Value {
 }
 
 fn upload_request() -> types::CreateDatasetRequest {
-    let string = types::SchemaPrimitive { name: DatasetColumn::String };
+    let string = types::SchemaPrimitive {
+        name: DatasetColumn::String,
+    };
     let option_double = types::SchemaOptionInput {
         name: types::SchemaOptionType::Option,
-        item: types::SchemaPrimitive { name: DatasetColumn::Double }.into(),
+        item: types::SchemaPrimitive {
+            name: DatasetColumn::Double,
+        }
+        .into(),
     };
     let body = types::CreateDatasetRequestUpload::builder()
         .name("reviews")
         .folder("/demo")
         .schema(vec![
-            types::ColumnSchemaInput { name: "text".into(), type_: string.into() },
-            types::ColumnSchemaInput { name: "score".into(), type_: option_double.into() },
+            types::ColumnSchemaInput {
+                name: "text".into(),
+                type_: string.into(),
+            },
+            types::ColumnSchemaInput {
+                name: "score".into(),
+                type_: option_double.into(),
+            },
         ])
-        .rows(vec![json!({"text": "great", "score": 4.5}).as_object().unwrap().clone()])
+        .rows(vec![json!({"text": "great", "score": 4.5})
+            .as_object()
+            .unwrap()
+            .clone()])
         .ai_project_id(Some("proj-1".to_string()));
-    types::CreateDatasetRequestUpload::try_from(body).unwrap().into()
+    types::CreateDatasetRequestUpload::try_from(body)
+        .unwrap()
+        .into()
 }
 
 use types::SchemaPrimitiveType as DatasetColumn;
@@ -77,7 +96,12 @@ async fn upload_request_reaches_the_wire_as_the_spec_says() {
             }));
         then.status(200).json_body(response_json());
     });
-    let created = client(&server).create_dataset().body(upload_request()).send().await.unwrap();
+    let created = client(&server)
+        .create_dataset()
+        .body(upload_request())
+        .send()
+        .await
+        .unwrap();
     mock.assert();
     assert_eq!(created.id, "4d89c87498354518b92fa02fc0ad8720");
     assert_eq!(created.status, DatasetStatus::Ready);
@@ -112,7 +136,12 @@ async fn s3_request_reaches_the_wire_with_the_plain_secret() {
         .s3_key_id("AKIAEXAMPLE")
         .s3_secret_key("s3-secret-value");
     let body = types::CreateDatasetRequestS3::try_from(body).unwrap();
-    client(&server).create_dataset().body(body).send().await.unwrap();
+    client(&server)
+        .create_dataset()
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     mock.assert();
 }
 
@@ -123,10 +152,17 @@ async fn response_columns_decode_into_their_own_output_types() {
         when.method(POST).path("/v1/datasets");
         then.status(200).json_body(response_json());
     });
-    let created = client(&server).create_dataset().body(upload_request()).send().await.unwrap();
+    let created = client(&server)
+        .create_dataset()
+        .body(upload_request())
+        .send()
+        .await
+        .unwrap();
     match &created.schema[1].type_ {
         types::ColumnSchemaOutputType::OptionOutput(option) => match &option.item {
-            types::SchemaOptionOutputItem::Primitive(p) => assert_eq!(p.name, DatasetColumn::Double),
+            types::SchemaOptionOutputItem::Primitive(p) => {
+                assert_eq!(p.name, DatasetColumn::Double)
+            }
             other => panic!("wrong item {other:?}"),
         },
         other => panic!("an option column decoded as {other:?}"),
@@ -142,7 +178,12 @@ async fn validation_error_decodes() {
             {"loc": ["body", "rows", 3, "text"], "msg": "Field required", "type": "missing"}
         ]}));
     });
-    let err = client(&server).create_dataset().body(upload_request()).send().await.unwrap_err();
+    let err = client(&server)
+        .create_dataset()
+        .body(upload_request())
+        .send()
+        .await
+        .unwrap_err();
     let Error::ErrorResponse(response) = err else {
         panic!("expected a typed error response, got {err:?}");
     };
@@ -164,7 +205,12 @@ async fn unknown_enum_values_and_extra_fields_decode() {
         when.method(POST).path("/v1/datasets");
         then.status(200).json_body(body);
     });
-    let created = client(&server).create_dataset().body(upload_request()).send().await.unwrap();
+    let created = client(&server)
+        .create_dataset()
+        .body(upload_request())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status, DatasetStatus::Unknown("ARCHIVED".into()));
     assert_eq!(created.status.to_string(), "ARCHIVED");
     assert_eq!(
@@ -178,7 +224,10 @@ async fn unknown_enum_values_and_extra_fields_decode() {
         other => panic!("{other:?}"),
     }
     // An unknown value goes back on the wire exactly as it came.
-    assert_eq!(serde_json::to_value(&created.status).unwrap(), json!("ARCHIVED"));
+    assert_eq!(
+        serde_json::to_value(&created.status).unwrap(),
+        json!("ARCHIVED")
+    );
 }
 
 #[tokio::test]
@@ -189,7 +238,12 @@ async fn typed_mock_helpers_match_the_operation() {
         when.body(&upload_request());
         then.ok(&response);
     });
-    let created = client(&server).create_dataset().body(upload_request()).send().await.unwrap();
+    let created = client(&server)
+        .create_dataset()
+        .body(upload_request())
+        .send()
+        .await
+        .unwrap();
     mock.assert();
     assert_eq!(created.into_inner(), response);
 }

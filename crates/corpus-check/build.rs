@@ -17,7 +17,11 @@ fn main() {
     let mut modules = String::new();
     for path in paths {
         println!("cargo:rerun-if-changed={}", path.display());
-        let stem = path.file_stem().unwrap().to_string_lossy().replace('-', "_");
+        let stem = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('-', "_");
         let spec = serde_json::from_str(&fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let options = Options {

@@ -8,7 +8,9 @@ pub enum Error {
     #[error("not a usable OpenAPI document: {0}")]
     NotOpenApi(String),
     /// The normalised document does not parse as OpenAPI 3.0.
-    #[error("the normalised document is not valid OpenAPI 3.0 ({0}); a normalisation pass is missing")]
+    #[error(
+        "the normalised document is not valid OpenAPI 3.0 ({0}); a normalisation pass is missing"
+    )]
     Parse(String),
     /// progenitor failed on something other than a single operation: the
     /// component schemas, or operations that only fail together.

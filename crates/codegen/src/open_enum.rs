@@ -26,20 +26,32 @@ pub struct OpenEnum {
 
 /// Finds the component enums that are generated as open enums.
 pub fn find(doc: &Value) -> Vec<OpenEnum> {
-    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     schemas
         .iter()
         .filter_map(|(key, schema)| {
             let obj = schema.as_object()?;
-            if !crate::normalize::is_open_enum(obj) || obj.get("nullable") == Some(&Value::Bool(true)) {
+            if !crate::normalize::is_open_enum(obj)
+                || obj.get("nullable") == Some(&Value::Bool(true))
+            {
                 return None;
             }
-            let values = obj["enum"].as_array()?.iter().filter_map(Value::as_str).map(String::from);
+            let values = obj["enum"]
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str)
+                .map(String::from);
             Some(OpenEnum {
                 name: rust_name(key),
-                description: obj.get("description").and_then(Value::as_str).map(String::from),
+                description: obj
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(String::from),
                 values: values.collect(),
             })
         })
@@ -52,10 +64,20 @@ pub fn rust_name(input: &str) -> String {
     let cleaned: String = input
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut name = cleaned.to_pascal_case();
-    if !name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_') {
+    if !name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    {
         name = format!("X{name}");
     }
     if name == "Self" {
@@ -203,6 +225,9 @@ mod tests {
         };
         let code = e.emit().to_string();
         assert!(code.contains("AB ,") && code.contains("AB_ ,"), "{code}");
-        assert!(code.contains("Unknown_ (:: std :: string :: String)"), "{code}");
+        assert!(
+            code.contains("Unknown_ (:: std :: string :: String)"),
+            "{code}"
+        );
     }
 }

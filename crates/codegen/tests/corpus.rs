@@ -20,7 +20,8 @@ fn fixtures() -> Vec<(String, Value)> {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("readable fixture");
-            let spec = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let spec =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             (p.file_name().unwrap().to_string_lossy().into_owned(), spec)
         })
         .collect();
@@ -31,23 +32,39 @@ fn fixtures() -> Vec<(String, Value)> {
 #[test]
 fn every_fixture_generates_with_exactly_the_expected_skips() {
     let fixtures = fixtures();
-    assert!(fixtures.len() >= 8, "the corpus has only {} fixtures", fixtures.len());
+    assert!(
+        fixtures.len() >= 8,
+        "the corpus has only {} fixtures",
+        fixtures.len()
+    );
     for (name, spec) in fixtures {
         let out = generate(&spec, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let mut skipped: Vec<String> =
-            out.diagnostics.skipped.iter().map(|s| format!("{} {}", s.method, s.path)).collect();
+        let mut skipped: Vec<String> = out
+            .diagnostics
+            .skipped
+            .iter()
+            .map(|s| format!("{} {}", s.method, s.path))
+            .collect();
         for s in &out.diagnostics.skipped {
             println!("{name}: skipped {s}");
         }
         let mut expected: Vec<String> = spec
             .get("x-expected-skips")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
             .unwrap_or_default();
         skipped.sort();
         expected.sort();
         assert_eq!(skipped, expected, "{name}: skipped operations");
-        assert!(out.client.contains("pub struct Client"), "{name}: no client");
+        assert!(
+            out.client.contains("pub struct Client"),
+            "{name}: no client"
+        );
     }
 }
 
@@ -56,6 +73,9 @@ fn generation_is_deterministic() {
     for (name, spec) in fixtures() {
         let a = generate(&spec, &Options::default()).unwrap();
         let b = generate(&spec, &Options::default()).unwrap();
-        assert!(a.client == b.client && a.mock == b.mock, "{name}: output differs between runs");
+        assert!(
+            a.client == b.client && a.mock == b.mock,
+            "{name}: output differs between runs"
+        );
     }
 }

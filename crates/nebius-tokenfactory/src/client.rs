@@ -67,15 +67,18 @@ impl Client {
     }
 
     pub(crate) fn from_builder(b: ClientBuilder) -> Result<Self, Error> {
-        let key = b.api_key.as_ref().ok_or(Error::MissingApiKey { variable: API_KEY_ENV })?;
-        b.checked_base_url()?;
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| Error::InvalidApiKey)?;
-        auth.set_sensitive(true);
-        let user_agent = HeaderValue::from_str(&b.user_agent).map_err(|_| Error::InvalidBaseUrl {
-            url: b.base_url.clone(),
-            reason: "the user agent is not a valid header value".into(),
+        let key = b.api_key.as_ref().ok_or(Error::MissingApiKey {
+            variable: API_KEY_ENV,
         })?;
+        b.checked_base_url()?;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
+            .map_err(|_| Error::InvalidApiKey)?;
+        auth.set_sensitive(true);
+        let user_agent =
+            HeaderValue::from_str(&b.user_agent).map_err(|_| Error::InvalidBaseUrl {
+                url: b.base_url.clone(),
+                reason: "the user agent is not a valid header value".into(),
+            })?;
         let http = match b.http_client {
             Some(http) => http,
             None => {
@@ -122,17 +125,24 @@ impl Client {
         body: Bytes,
         call: &CallOptions,
     ) -> Result<T, Error> {
-        let mut policy = call.policy.clone().unwrap_or_else(|| self.inner.retry.clone());
+        let mut policy = call
+            .policy
+            .clone()
+            .unwrap_or_else(|| self.inner.retry.clone());
         if let Some(retries) = call.max_retries {
             policy.max_retries = retries;
         }
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
         let url = format!("{}{}", self.inner.base_url, endpoint.path);
-        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes()).map_err(|_| Error::Api {
-            status: 0,
-            message: format!("the generated method {} is not an HTTP method", endpoint.method),
-            request_id: None,
-        })?;
+        let method =
+            reqwest::Method::from_bytes(endpoint.method.as_bytes()).map_err(|_| Error::Api {
+                status: 0,
+                message: format!(
+                    "the generated method {} is not an HTTP method",
+                    endpoint.method
+                ),
+                request_id: None,
+            })?;
         let mut retry = 0;
         loop {
             let span = tracing::info_span!(
@@ -144,11 +154,17 @@ impl Client {
                 request_id = tracing::field::Empty,
             );
             let started = Instant::now();
-            let outcome = self.attempt(&method, &url, body.clone(), timeout).instrument(span.clone()).await;
+            let outcome = self
+                .attempt(&method, &url, body.clone(), timeout)
+                .instrument(span.clone())
+                .await;
             span.record("duration_ms", started.elapsed().as_millis() as u64);
             let (error, safety, headers) = match outcome {
                 Ok((status, headers, bytes)) => {
-                    let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
+                    let request_id = headers
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .map(String::from);
                     span.record("status", status.as_u16());
                     if let Some(id) = &request_id {
                         span.record("request_id", id.as_str());
@@ -166,7 +182,11 @@ impl Client {
                 }
                 Err(e) => {
                     let safety = retry::transport_safety(&e);
-                    let error = if e.is_timeout() { Error::Timeout { after: timeout } } else { Error::Connection { source: e } };
+                    let error = if e.is_timeout() {
+                        Error::Timeout { after: timeout }
+                    } else {
+                        Error::Connection { source: e }
+                    };
                     (error, safety, None)
                 }
             };
@@ -212,13 +232,17 @@ impl Client {
 }
 
 /// The error for a non-success response.
-fn error_from_response(status: StatusCode, headers: &HeaderMap, body: &[u8], request_id: Option<String>) -> Error {
+fn error_from_response(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    request_id: Option<String>,
+) -> Error {
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     if status == StatusCode::UNPROCESSABLE_ENTITY {
-        if let Some(details) = json
-            .clone()
-            .and_then(|j| serde_json::from_value::<nebius_tokenfactory_api::types::HttpValidationError>(j).ok())
-        {
+        if let Some(details) = json.clone().and_then(|j| {
+            serde_json::from_value::<nebius_tokenfactory_api::types::HttpValidationError>(j).ok()
+        }) {
             let details = details
                 .detail
                 .into_iter()
@@ -228,17 +252,38 @@ fn error_from_response(status: StatusCode, headers: &HeaderMap, body: &[u8], req
                     kind: d.type_,
                 })
                 .collect();
-            return Error::Validation { details, request_id };
+            return Error::Validation {
+                details,
+                request_id,
+            };
         }
     }
-    let message = json.as_ref().and_then(server_message).unwrap_or_else(|| match excerpt(body) {
-        e if e.is_empty() => status.canonical_reason().unwrap_or("no message").to_string(),
-        e => e,
-    });
+    let message = json
+        .as_ref()
+        .and_then(server_message)
+        .unwrap_or_else(|| match excerpt(body) {
+            e if e.is_empty() => status
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_string(),
+            e => e,
+        });
     match status.as_u16() {
-        401 | 403 => Error::Authentication { status: status.as_u16(), message, request_id },
-        429 => Error::RateLimited { retry_after: retry::retry_after(headers, SystemTime::now()), message, request_id },
-        code => Error::Api { status: code, message, request_id },
+        401 | 403 => Error::Authentication {
+            status: status.as_u16(),
+            message,
+            request_id,
+        },
+        429 => Error::RateLimited {
+            retry_after: retry::retry_after(headers, SystemTime::now()),
+            message,
+            request_id,
+        },
+        code => Error::Api {
+            status: code,
+            message,
+            request_id,
+        },
     }
 }
 

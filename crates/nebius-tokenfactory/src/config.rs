@@ -1,7 +1,7 @@
 //! Client configuration: from the environment or a builder.
 
-use crate::Error;
 use crate::retry::RetryPolicy;
+use crate::Error;
 use crate::Secret;
 use std::time::Duration;
 
@@ -79,9 +79,12 @@ impl ClientBuilder {
 
     /// [`Self::from_env`] over any source of variables; used by tests.
     pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        let key = lookup(API_KEY_ENV)
-            .filter(|k| !k.trim().is_empty())
-            .ok_or(Error::MissingApiKey { variable: API_KEY_ENV })?;
+        let key =
+            lookup(API_KEY_ENV)
+                .filter(|k| !k.trim().is_empty())
+                .ok_or(Error::MissingApiKey {
+                    variable: API_KEY_ENV,
+                })?;
         let mut builder = Self::new().with_api_key(key);
         if let Some(url) = lookup(BASE_URL_ENV).filter(|u| !u.trim().is_empty()) {
             builder = builder.with_base_url(url);
@@ -172,7 +175,9 @@ impl ClientBuilder {
         match url.scheme() {
             "https" => Ok(url),
             "http" if self.allow_insecure_http || is_loopback(&url) => Ok(url),
-            "http" => Err(Error::InsecureBaseUrl { url: self.base_url.clone() }),
+            "http" => Err(Error::InsecureBaseUrl {
+                url: self.base_url.clone(),
+            }),
             other => Err(Error::InvalidBaseUrl {
                 url: self.base_url.clone(),
                 reason: format!("the scheme `{other}` is not http or https"),
@@ -187,7 +192,9 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -195,7 +202,11 @@ mod tests {
     use super::*;
 
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     #[test]
@@ -252,7 +263,11 @@ mod tests {
             "refusing the plain-http base URL http://api.example: the API key would travel unencrypted; \
              use https, or allow it with ClientBuilder::with_insecure_http_allowed"
         );
-        assert!(check("ftp://x", false).unwrap_err().contains("not http or https"));
-        assert!(check("not a url", false).unwrap_err().starts_with("invalid base URL `not a url`"));
+        assert!(check("ftp://x", false)
+            .unwrap_err()
+            .contains("not http or https"));
+        assert!(check("not a url", false)
+            .unwrap_err()
+            .starts_with("invalid base URL `not a url`"));
     }
 }

@@ -131,9 +131,9 @@ impl Error {
         match self {
             Error::Validation { .. } => Some(422),
             Error::RateLimited { .. } => Some(429),
-            Error::Authentication { status, .. } | Error::Api { status, .. } | Error::Decode { status, .. } => {
-                Some(*status)
-            }
+            Error::Authentication { status, .. }
+            | Error::Api { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -181,7 +181,11 @@ fn render_details(details: &[FieldError]) -> String {
     if details.is_empty() {
         return "no details given".into();
     }
-    details.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    details
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 struct RequestId<'a>(&'a Option<String>);
@@ -231,7 +235,11 @@ mod tests {
 
     #[test]
     fn messages_say_what_to_do() {
-        let auth = Error::Authentication { status: 401, message: "Invalid token".into(), request_id: None };
+        let auth = Error::Authentication {
+            status: 401,
+            message: "Invalid token".into(),
+            request_id: None,
+        };
         assert_eq!(
             auth.to_string(),
             "authentication failed (401): Invalid token; check the API key (the NEBIUS_API_KEY environment variable)"
@@ -241,9 +249,22 @@ mod tests {
             message: "slow down".into(),
             request_id: None,
         };
-        assert_eq!(limited.to_string(), "rate limited (429): slow down; retry after 1.5 s");
+        assert_eq!(
+            limited.to_string(),
+            "rate limited (429): slow down; retry after 1.5 s"
+        );
         assert!(limited.is_retryable());
-        assert!(Error::Api { status: 502, message: String::new(), request_id: None }.is_retryable());
-        assert!(!Error::Api { status: 404, message: String::new(), request_id: None }.is_retryable());
+        assert!(Error::Api {
+            status: 502,
+            message: String::new(),
+            request_id: None
+        }
+        .is_retryable());
+        assert!(!Error::Api {
+            status: 404,
+            message: String::new(),
+            request_id: None
+        }
+        .is_retryable());
     }
 }

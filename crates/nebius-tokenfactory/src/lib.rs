@@ -71,7 +71,8 @@ mod retry;
 
 pub use client::Client;
 pub use config::{
-    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PROJECT_ENV,
+    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT, PROJECT_ENV,
 };
 pub use error::{Error, FieldError};
 pub use nebius_tokenfactory_api as api;

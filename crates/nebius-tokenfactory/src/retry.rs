@@ -63,7 +63,10 @@ pub(crate) enum Safety {
 impl RetryPolicy {
     /// No retries at all.
     pub fn none() -> Self {
-        Self { max_retries: 0, ..Self::default() }
+        Self {
+            max_retries: 0,
+            ..Self::default()
+        }
     }
 
     /// Sets [`Self::max_retries`].
@@ -88,7 +91,12 @@ impl RetryPolicy {
     }
 
     /// How long to wait before retry number `retry` (0-based), or `None` to stop.
-    pub(crate) fn delay(&self, retry: u32, safety: Safety, headers: Option<&HeaderMap>) -> Option<Duration> {
+    pub(crate) fn delay(
+        &self,
+        retry: u32,
+        safety: Safety,
+        headers: Option<&HeaderMap>,
+    ) -> Option<Duration> {
         let allowed = match safety {
             Safety::NotProcessed => true,
             Safety::Ambiguous => self.retry_ambiguous,
@@ -106,7 +114,10 @@ impl RetryPolicy {
     /// Backoff for retry `retry`, with `jitter` in [0, 1) taking off up to 25 %.
     pub(crate) fn backoff(&self, retry: u32, jitter: f64) -> Duration {
         let factor = 2u32.saturating_pow(retry);
-        let base = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
+        let base = self
+            .initial_backoff
+            .saturating_mul(factor)
+            .min(self.max_backoff);
         base.mul_f64(1.0 - 0.25 * jitter.clamp(0.0, 1.0))
     }
 }
@@ -134,7 +145,12 @@ pub(crate) fn transport_safety(error: &reqwest::Error) -> Safety {
 /// The wait a response asks for: `retry-after-ms`, then `Retry-After` in
 /// seconds, then as an HTTP date (relative to `now`).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         if ms.is_finite() && ms >= 0.0 {
             return Some(Duration::from_secs_f64(ms / 1000.0));
@@ -152,7 +168,9 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 /// cryptographic quality: std's randomly keyed hasher is enough.
 fn jitter() -> f64 {
     use std::hash::{BuildHasher, RandomState};
-    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
     (RandomState::new().hash_one(nanos) % 1_000_000) as f64 / 1_000_000.0
 }
 
@@ -183,7 +201,11 @@ mod tests {
             (404, Safety::Final),
             (422, Safety::Final),
         ] {
-            assert_eq!(status_safety(StatusCode::from_u16(status).unwrap()), safety, "{status}");
+            assert_eq!(
+                status_safety(StatusCode::from_u16(status).unwrap()),
+                safety,
+                "{status}"
+            );
         }
     }
 
@@ -203,7 +225,9 @@ mod tests {
         let policy = RetryPolicy::default().with_max_retries(2);
         assert!(policy.delay(1, Safety::NotProcessed, None).is_some());
         assert!(policy.delay(2, Safety::NotProcessed, None).is_none());
-        assert!(RetryPolicy::none().delay(0, Safety::NotProcessed, None).is_none());
+        assert!(RetryPolicy::none()
+            .delay(0, Safety::NotProcessed, None)
+            .is_none());
     }
 
     #[test]
@@ -214,7 +238,10 @@ mod tests {
         assert_eq!(p.backoff(3, 0.0), Duration::from_secs(4));
         assert_eq!(p.backoff(10, 0.0), Duration::from_secs(8));
         assert_eq!(p.backoff(40, 0.0), Duration::from_secs(8));
-        assert_eq!(p.backoff(0, 0.999_999), Duration::from_millis(500).mul_f64(1.0 - 0.25 * 0.999_999));
+        assert_eq!(
+            p.backoff(0, 0.999_999),
+            Duration::from_millis(500).mul_f64(1.0 - 0.25 * 0.999_999)
+        );
         for _ in 0..100 {
             let j = jitter();
             assert!((0.0..1.0).contains(&j));
@@ -224,15 +251,30 @@ mod tests {
     #[test]
     fn retry_after_in_every_form() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        assert_eq!(retry_after(&headers(&[("retry-after-ms", "250")]), now), Some(Duration::from_millis(250)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")]), now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "250")]), now),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")]), now),
+            Some(Duration::from_secs(3))
+        );
         let in_ten = httpdate::fmt_http_date(now + Duration::from_secs(10));
-        assert_eq!(retry_after(&headers(&[("retry-after", &in_ten)]), now), Some(Duration::from_secs(10)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", &in_ten)]), now),
+            Some(Duration::from_secs(10))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(10));
-        assert_eq!(retry_after(&headers(&[("retry-after", &past)]), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", &past)]), now),
+            Some(Duration::ZERO)
+        );
         // retry-after-ms wins over Retry-After.
         assert_eq!(
-            retry_after(&headers(&[("retry-after-ms", "100"), ("retry-after", "9")]), now),
+            retry_after(
+                &headers(&[("retry-after-ms", "100"), ("retry-after", "9")]),
+                now
+            ),
             Some(Duration::from_millis(100))
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
@@ -244,6 +286,9 @@ mod tests {
     fn server_waits_are_capped() {
         let policy = RetryPolicy::default();
         let h = headers(&[("retry-after", "3600")]);
-        assert_eq!(policy.delay(0, Safety::NotProcessed, Some(&h)), Some(Duration::from_secs(60)));
+        assert_eq!(
+            policy.delay(0, Safety::NotProcessed, Some(&h)),
+            Some(Duration::from_secs(60))
+        );
     }
 }

@@ -9,8 +9,16 @@ use serde_json::json;
 
 async fn fail(reply: Reply) -> (Error, ScriptedServer) {
     let server = ScriptedServer::start(vec![reply]);
-    let c = client(&server.url).with_retry_policy(RetryPolicy::none()).build().unwrap();
-    let err = c.datasets().upload("d", "/f", &reviews()).send().await.unwrap_err();
+    let c = client(&server.url)
+        .with_retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = c
+        .datasets()
+        .upload("d", "/f", &reviews())
+        .send()
+        .await
+        .unwrap_err();
     (err, server)
 }
 
@@ -26,7 +34,13 @@ async fn validation_errors_are_rendered_readably() {
         "the API rejected the request (422): body.rows[3].text: Field required; \
          body.name: String should have at least 1 character (request id req-422)"
     );
-    let Error::Validation { details, request_id } = err else { panic!() };
+    let Error::Validation {
+        details,
+        request_id,
+    } = err
+    else {
+        panic!()
+    };
     assert_eq!(details[0].kind, "missing");
     assert_eq!(request_id.as_deref(), Some("req-422"));
 }
@@ -36,22 +50,35 @@ async fn authentication_errors_hint_at_the_key() {
     for status in [401, 403] {
         let (err, _) = fail(Reply::new(status, r#"{"detail": "Invalid token"}"#)).await;
         assert!(matches!(err, Error::Authentication { .. }), "{err:?}");
-        assert!(err.to_string().contains("check the API key (the NEBIUS_API_KEY environment variable)"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("check the API key (the NEBIUS_API_KEY environment variable)"),
+            "{err}"
+        );
         assert!(!err.is_retryable());
     }
 }
 
 #[tokio::test]
 async fn rate_limits_carry_retry_after() {
-    let (err, _) = fail(Reply::new(429, r#"{"error": {"message": "Too many"}}"#).header("retry-after", "7")).await;
-    assert_eq!(err.to_string(), "rate limited (429): Too many; retry after 7.0 s");
+    let (err, _) =
+        fail(Reply::new(429, r#"{"error": {"message": "Too many"}}"#).header("retry-after", "7"))
+            .await;
+    assert_eq!(
+        err.to_string(),
+        "rate limited (429): Too many; retry after 7.0 s"
+    );
     assert!(err.is_retryable());
 }
 
 #[tokio::test]
 async fn other_statuses_carry_message_and_request_id() {
-    let (err, _) = fail(Reply::new(404, r#"{"detail": "Not Found"}"#).header("x-request-id", "abc")).await;
-    assert_eq!(err.to_string(), "the API answered 404: Not Found (request id abc)");
+    let (err, _) =
+        fail(Reply::new(404, r#"{"detail": "Not Found"}"#).header("x-request-id", "abc")).await;
+    assert_eq!(
+        err.to_string(),
+        "the API answered 404: Not Found (request id abc)"
+    );
     assert_eq!(err.request_id(), Some("abc"));
     let (err, _) = fail(Reply::new(500, "upstream exploded")).await;
     assert_eq!(err.to_string(), "the API answered 500: upstream exploded");
@@ -62,10 +89,19 @@ async fn other_statuses_carry_message_and_request_id() {
 async fn undecodable_responses_carry_status_and_truncated_body() {
     let long = format!("{{\"id\": 5, \"padding\": \"{}\"}}", "x".repeat(2000));
     let (err, _) = fail(Reply::new(200, long)).await;
-    let Error::Decode { status, body, .. } = &err else { panic!("{err:?}") };
+    let Error::Decode { status, body, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(*status, 200);
-    assert!(body.starts_with("{\"id\": 5") && body.ends_with('…') && body.len() < 600, "{body}");
-    assert!(err.to_string().starts_with("cannot decode the API's 200 response: "), "{err}");
+    assert!(
+        body.starts_with("{\"id\": 5") && body.ends_with('…') && body.len() < 600,
+        "{body}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("cannot decode the API's 200 response: "),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -74,34 +110,71 @@ async fn invalid_input_sends_nothing() {
     let c = client(&server.url).build().unwrap();
     let schema = DatasetSchema::new().column("text", ColumnType::String);
     let rows = [json!({"text": "a", "other": 1})];
-    let err = c.datasets().upload_json("", "/f", schema, &rows).send().await.unwrap_err();
-    let Error::InvalidInput(invalid) = &err else { panic!("{err:?}") };
+    let err = c
+        .datasets()
+        .upload_json("", "/f", schema, &rows)
+        .send()
+        .await
+        .unwrap_err();
+    let Error::InvalidInput(invalid) = &err else {
+        panic!("{err:?}")
+    };
     let lines: Vec<String> = invalid.problems().iter().map(ToString::to_string).collect();
-    assert_eq!(lines, ["name: must not be empty", "row 0, column `other`: the key is not in the schema"]);
+    assert_eq!(
+        lines,
+        [
+            "name: must not be empty",
+            "row 0, column `other`: the key is not in the schema"
+        ]
+    );
 
     // Against a broken schema, rows are not checked: that would only repeat it.
-    let schema = DatasetSchema::new().column("text", ColumnType::String).column("text", ColumnType::Integer);
-    let err = c.datasets().upload_json("d", "/f", schema, &rows).send().await.unwrap_err();
+    let schema = DatasetSchema::new()
+        .column("text", ColumnType::String)
+        .column("text", ColumnType::Integer);
+    let err = c
+        .datasets()
+        .upload_json("d", "/f", schema, &rows)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid input, nothing was sent: column `text`: the column name appears twice"
     );
     let err = c
         .datasets()
-        .import_s3(S3Import { name: "d".into(), uri: "https://not-s3".into(), ..Default::default() })
+        .import_s3(S3Import {
+            name: "d".into(),
+            uri: "https://not-s3".into(),
+            ..Default::default()
+        })
         .send()
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("uri: must start with s3://"), "{err}");
-    assert!(err.to_string().contains("secret_key: must not be empty"), "{err}");
+    assert!(
+        err.to_string().contains("uri: must start with s3://"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("secret_key: must not be empty"),
+        "{err}"
+    );
     assert!(server.received().is_empty(), "nothing may be sent");
 }
 
 #[test]
 fn configuration_errors_say_what_to_do() {
     let err = nebius_tokenfactory::Client::builder().build().unwrap_err();
-    assert!(err.to_string().contains("set the NEBIUS_API_KEY environment variable"), "{err}");
-    let err = nebius_tokenfactory::Client::builder().with_api_key("a\nb").build().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("set the NEBIUS_API_KEY environment variable"),
+        "{err}"
+    );
+    let err = nebius_tokenfactory::Client::builder()
+        .with_api_key("a\nb")
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidApiKey), "{err:?}");
     let err = nebius_tokenfactory::Client::builder()
         .with_api_key("k")

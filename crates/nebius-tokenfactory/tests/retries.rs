@@ -12,7 +12,11 @@ async fn upload(server: &ScriptedServer, policy: Option<RetryPolicy>) -> Result<
         builder = builder.with_retry_policy(policy);
     }
     let c = builder.build().unwrap();
-    c.datasets().upload("d", "/f", &reviews()).send().await.map(|d| d.name)
+    c.datasets()
+        .upload("d", "/f", &reviews())
+        .send()
+        .await
+        .map(|d| d.name)
 }
 
 #[tokio::test]
@@ -35,23 +39,41 @@ async fn retries_stop_at_the_maximum_and_return_the_last_error() {
         Reply::new(200, dataset_json("never")),
     ]);
     let err = upload(&server, None).await.unwrap_err();
-    assert!(matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::ZERO), "{err:?}");
-    assert_eq!(server.received().len(), 3, "1 attempt + 2 retries by default");
+    assert!(
+        matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::ZERO),
+        "{err:?}"
+    );
+    assert_eq!(
+        server.received().len(),
+        3,
+        "1 attempt + 2 retries by default"
+    );
 }
 
 #[tokio::test]
 async fn ambiguous_failures_are_not_retried_by_default() {
     for status in [500, 502, 504, 408] {
-        let server = ScriptedServer::start(vec![Reply::new(status, "{}"), Reply::new(200, dataset_json("d"))]);
+        let server = ScriptedServer::start(vec![
+            Reply::new(status, "{}"),
+            Reply::new(200, dataset_json("d")),
+        ]);
         let err = upload(&server, None).await.unwrap_err();
         assert_eq!(err.status(), Some(status), "{err}");
-        assert_eq!(server.received().len(), 1, "{status} must not be retried by default");
+        assert_eq!(
+            server.received().len(),
+            1,
+            "{status} must not be retried by default"
+        );
     }
 }
 
 #[tokio::test]
 async fn ambiguous_failures_are_retried_on_opt_in() {
-    let server = ScriptedServer::start(vec![Reply::new(500, "{}"), Reply::new(502, "{}"), Reply::new(200, dataset_json("d"))]);
+    let server = ScriptedServer::start(vec![
+        Reply::new(500, "{}"),
+        Reply::new(502, "{}"),
+        Reply::new(200, dataset_json("d")),
+    ]);
     let policy = RetryPolicy::default()
         .with_ambiguous_retries(true)
         .with_backoff(Duration::from_millis(1), Duration::from_millis(2));
@@ -62,7 +84,10 @@ async fn ambiguous_failures_are_retried_on_opt_in() {
 #[tokio::test]
 async fn final_statuses_are_never_retried() {
     for status in [400, 401, 403, 404, 409, 422] {
-        let server = ScriptedServer::start(vec![Reply::new(status, "{}"), Reply::new(200, dataset_json("d"))]);
+        let server = ScriptedServer::start(vec![
+            Reply::new(status, "{}"),
+            Reply::new(200, dataset_json("d")),
+        ]);
         let policy = RetryPolicy::default().with_ambiguous_retries(true);
         assert!(upload(&server, Some(policy)).await.is_err());
         assert_eq!(server.received().len(), 1, "{status}");
@@ -71,13 +96,25 @@ async fn final_statuses_are_never_retried() {
 
 #[tokio::test]
 async fn retries_can_be_turned_off_per_client_and_per_call() {
-    let server = ScriptedServer::start(vec![Reply::new(429, "{}"), Reply::new(200, dataset_json("d"))]);
+    let server = ScriptedServer::start(vec![
+        Reply::new(429, "{}"),
+        Reply::new(200, dataset_json("d")),
+    ]);
     assert!(upload(&server, Some(RetryPolicy::none())).await.is_err());
     assert_eq!(server.received().len(), 1);
 
-    let server = ScriptedServer::start(vec![Reply::new(503, "{}"), Reply::new(200, dataset_json("d"))]);
+    let server = ScriptedServer::start(vec![
+        Reply::new(503, "{}"),
+        Reply::new(200, dataset_json("d")),
+    ]);
     let c = client(&server.url).build().unwrap();
-    let err = c.datasets().upload("d", "/f", &reviews()).max_retries(0).send().await.unwrap_err();
+    let err = c
+        .datasets()
+        .upload("d", "/f", &reviews())
+        .max_retries(0)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(server.received().len(), 1);
 }
@@ -102,10 +139,18 @@ fn httpdate_in_the_past() -> String {
 async fn refused_connections_are_retried_and_then_reported() {
     let url = common::closed_port_url();
     let c = client(&url).build().unwrap();
-    let err = c.datasets().upload("d", "/f", &reviews()).send().await.unwrap_err();
+    let err = c
+        .datasets()
+        .upload("d", "/f", &reviews())
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert!(err.is_retryable());
-    assert!(err.to_string().starts_with("cannot reach the API: "), "{err}");
+    assert!(
+        err.to_string().starts_with("cannot reach the API: "),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -114,8 +159,19 @@ async fn timeouts_after_sending_are_not_retried_by_default() {
         Reply::new(200, dataset_json("slow")).delayed(Duration::from_millis(800)),
         Reply::new(200, dataset_json("d")),
     ]);
-    let c = client(&server.url).with_timeout(Duration::from_millis(100)).build().unwrap();
-    let err = c.datasets().upload("d", "/f", &reviews()).send().await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { after } if after == Duration::from_millis(100)), "{err:?}");
+    let c = client(&server.url)
+        .with_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let err = c
+        .datasets()
+        .upload("d", "/f", &reviews())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { after } if after == Duration::from_millis(100)),
+        "{err:?}"
+    );
     assert_eq!(server.received().len(), 1);
 }

@@ -27,7 +27,10 @@ impl Write for Captured {
 
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(KEY), "{what} shows the API key: {text}");
-    assert!(!text.contains(S3_SECRET), "{what} shows the S3 secret: {text}");
+    assert!(
+        !text.contains(S3_SECRET),
+        "{what} shows the S3 secret: {text}"
+    );
 }
 
 #[tokio::test]
@@ -51,7 +54,12 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let c = builder.build().unwrap();
     assert_clean("Client Debug", &format!("{c:?} {c:#?}"));
 
-    let err = c.datasets().upload("d", "/f", &reviews()).send().await.unwrap_err();
+    let err = c
+        .datasets()
+        .upload("d", "/f", &reviews())
+        .send()
+        .await
+        .unwrap_err();
     assert_clean("auth error", &format!("{err} {err:?}"));
 
     let import = S3Import {
@@ -71,12 +79,24 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let requests = server.received();
     assert_eq!(requests.len(), 3);
     // The secrets did go where they belong.
-    assert_eq!(requests[0].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some(format!("Bearer {KEY}").as_str())
+    );
     assert_eq!(requests[1].json()["s3_secret_key"], S3_SECRET);
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("nebius_tokenfactory.request"), "no request span was logged: {logs}");
-    assert!(logs.contains("status=429") && logs.contains("retrying"), "{logs}");
-    assert!(logs.contains("request_id=\"r1\"") || logs.contains("request_id=r1"), "{logs}");
+    assert!(
+        logs.contains("nebius_tokenfactory.request"),
+        "no request span was logged: {logs}"
+    );
+    assert!(
+        logs.contains("status=429") && logs.contains("retrying"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("request_id=\"r1\"") || logs.contains("request_id=r1"),
+        "{logs}"
+    );
     assert_clean("TRACE-level logs", &logs);
 }

@@ -34,8 +34,16 @@ async fn typed_rows_reach_the_wire_with_a_derived_schema_and_auth() {
             }));
         then.status(200).body(dataset_json("reviews"));
     });
-    let c = client(&server.base_url()).with_ai_project_id("proj-env").build().unwrap();
-    let dataset = c.datasets().upload("reviews", "/demo", &reviews()).send().await.unwrap();
+    let c = client(&server.base_url())
+        .with_ai_project_id("proj-env")
+        .build()
+        .unwrap();
+    let dataset = c
+        .datasets()
+        .upload("reviews", "/demo", &reviews())
+        .send()
+        .await
+        .unwrap();
     mock.assert();
     assert_eq!(dataset.name, "reviews");
     assert_eq!(dataset.status, DatasetStatus::Pending);
@@ -52,10 +60,20 @@ async fn json_rows_and_a_per_call_project() {
         }));
         then.status(200).body(dataset_json("d"));
     });
-    let c = client(&server.base_url()).with_ai_project_id("proj-env").build().unwrap();
-    let schema = DatasetSchema::new().column("q", ColumnType::String).column("meta", ColumnType::Json);
+    let c = client(&server.base_url())
+        .with_ai_project_id("proj-env")
+        .build()
+        .unwrap();
+    let schema = DatasetSchema::new()
+        .column("q", ColumnType::String)
+        .column("meta", ColumnType::Json);
     let rows = [json!({"q": "a", "meta": {"k": [1, 2]}})];
-    c.datasets().upload_json("d", "/f", schema, &rows).ai_project_id("proj-call").send().await.unwrap();
+    c.datasets()
+        .upload_json("d", "/f", schema, &rows)
+        .ai_project_id("proj-call")
+        .send()
+        .await
+        .unwrap();
     mock.assert();
 }
 
@@ -92,13 +110,19 @@ async fn s3_import_sends_the_secret_only_on_the_wire() {
 async fn typed_mock_helpers_work_with_the_ergonomic_client() {
     use nebius_tokenfactory::api::mock::MockServerExt;
     let server = MockServer::start_async().await;
-    let reply: nebius_tokenfactory::datasets::Dataset = serde_json::from_str(&dataset_json("typed")).unwrap();
+    let reply: nebius_tokenfactory::datasets::Dataset =
+        serde_json::from_str(&dataset_json("typed")).unwrap();
     let mock = server.create_dataset(|when, then| {
         when.into_inner().path("/v1/datasets");
         then.ok(&reply);
     });
     let c = client(&server.base_url()).build().unwrap();
-    let got = c.datasets().upload("typed", "/f", &reviews()).send().await.unwrap();
+    let got = c
+        .datasets()
+        .upload("typed", "/f", &reviews())
+        .send()
+        .await
+        .unwrap();
     mock.assert();
     assert_eq!(got, reply);
 }

@@ -38,7 +38,8 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
             }
         }
         // An existing `enum` already says at least as much.
-        obj.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+        obj.entry("enum")
+            .or_insert_with(|| Value::Array(vec![value]));
     });
     Ok(())
 }
@@ -56,8 +57,14 @@ mod tests {
 
     #[test]
     fn const_becomes_one_value_enum_with_its_type() {
-        assert_eq!(schema(json!({"const": "text"})), json!({"type": "string", "enum": ["text"]}));
-        assert_eq!(schema(json!({"const": 3})), json!({"type": "integer", "enum": [3]}));
+        assert_eq!(
+            schema(json!({"const": "text"})),
+            json!({"type": "string", "enum": ["text"]})
+        );
+        assert_eq!(
+            schema(json!({"const": 3})),
+            json!({"type": "integer", "enum": [3]})
+        );
         assert_eq!(
             schema(json!({"type": "string", "const": "a"})),
             json!({"type": "string", "enum": ["a"]})

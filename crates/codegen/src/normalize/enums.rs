@@ -9,14 +9,17 @@
 //! enums stay inline: they are constants, which typify uses to recognise
 //! tagged unions.
 
-use super::{Diagnostics};
+use super::Diagnostics;
 use crate::Error;
 use serde_json::{json, Map, Value};
 
 /// Moves inline enums of component properties (and of their array items)
 /// into components.
 pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
-    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
         return Ok(());
     };
     let mut taken: Vec<String> = schemas.keys().cloned().collect();

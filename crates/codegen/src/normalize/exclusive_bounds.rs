@@ -12,8 +12,12 @@ use serde_json::{Map, Value};
 pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
     visit::for_each_schema(doc, &mut |schema| {
         if let Some(obj) = schema.as_object_mut() {
-            rewrite(obj, "exclusiveMinimum", "minimum", |bound, inclusive| bound >= inclusive);
-            rewrite(obj, "exclusiveMaximum", "maximum", |bound, inclusive| bound <= inclusive);
+            rewrite(obj, "exclusiveMinimum", "minimum", |bound, inclusive| {
+                bound >= inclusive
+            });
+            rewrite(obj, "exclusiveMaximum", "maximum", |bound, inclusive| {
+                bound <= inclusive
+            });
         }
     });
     Ok(())
@@ -21,7 +25,12 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
 
 /// `tighter(exclusive, inclusive)` says whether the exclusive bound is the
 /// stricter of the two, when both are present.
-fn rewrite(obj: &mut Map<String, Value>, exclusive: &str, inclusive: &str, tighter: fn(f64, f64) -> bool) {
+fn rewrite(
+    obj: &mut Map<String, Value>,
+    exclusive: &str,
+    inclusive: &str,
+    tighter: fn(f64, f64) -> bool,
+) {
     let Some(Value::Number(bound)) = obj.get(exclusive).cloned() else {
         return;
     };

@@ -48,7 +48,8 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
         }
         let encoding = obj.remove("contentEncoding");
         let media_type = obj.remove("contentMediaType");
-        if obj.get("type").and_then(Value::as_str) == Some("string") && !obj.contains_key("format") {
+        if obj.get("type").and_then(Value::as_str) == Some("string") && !obj.contains_key("format")
+        {
             if encoding.as_ref().and_then(Value::as_str) == Some("base64") {
                 obj.insert("format".into(), "byte".into());
             } else if media_type.is_some() {

@@ -93,14 +93,20 @@ pub struct Skipped {
 
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} ({}): {}", self.method, self.path, self.operation_id, self.reason)
+        write!(
+            f,
+            "{} {} ({}): {}",
+            self.method, self.path, self.operation_id, self.reason
+        )
     }
 }
 
 /// Runs every pass of [`PASSES`] over `doc`, in order.
 pub fn normalize(mut doc: Value) -> Result<(Value, Diagnostics), Error> {
     if !doc.is_object() {
-        return Err(Error::NotOpenApi("the document is not a JSON object".into()));
+        return Err(Error::NotOpenApi(
+            "the document is not a JSON object".into(),
+        ));
     }
     let mut diagnostics = Diagnostics::default();
     for pass in PASSES {

@@ -126,8 +126,10 @@ mod tests {
     #[test]
     fn inline_arm_merges_into_the_schema() {
         assert_eq!(
-            schema(json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}],
-                          "description": "d"})),
+            schema(
+                json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "null"}],
+                          "description": "d"})
+            ),
             json!({"description": "d", "type": "string", "maxLength": 3, "nullable": true})
         );
     }
@@ -166,7 +168,10 @@ mod tests {
 
     #[test]
     fn null_only_and_null_in_enum() {
-        assert_eq!(schema(json!({"type": "null"})), json!({"nullable": true, "enum": [null]}));
+        assert_eq!(
+            schema(json!({"type": "null"})),
+            json!({"nullable": true, "enum": [null]})
+        );
         assert_eq!(
             schema(json!({"type": "string", "enum": ["a", null]})),
             json!({"type": "string", "enum": ["a"], "nullable": true})
@@ -176,7 +181,9 @@ mod tests {
     #[test]
     fn nested_schemas_are_rewritten() {
         assert_eq!(
-            schema(json!({"properties": {"a": {"items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}}})),
+            schema(
+                json!({"properties": {"a": {"items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}}})
+            ),
             json!({"properties": {"a": {"items": {"type": "integer", "nullable": true}}}})
         );
     }

@@ -20,9 +20,16 @@ const JSON: &str = "application/json";
 pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
     let mut skipped = Vec::new();
     visit::for_each_operation(doc, &mut |path, method, op| {
-        let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let here = format!("{} {path} ({id})", method.to_uppercase());
-        if let Some(content) = op.pointer_mut("/requestBody/content").and_then(Value::as_object_mut) {
+        if let Some(content) = op
+            .pointer_mut("/requestBody/content")
+            .and_then(Value::as_object_mut)
+        {
             let types: Vec<String> = content.keys().cloned().collect();
             if types.len() > 1 && content.contains_key(JSON) {
                 content.retain(|k, _| k == JSON);
@@ -31,13 +38,19 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
                     others(&types)
                 ));
             } else if let Some(reason) = unsupported_body(&types) {
-                skipped.push(Skipped { method: method.to_uppercase(), path: path.into(), operation_id: id.clone(), reason });
+                skipped.push(Skipped {
+                    method: method.to_uppercase(),
+                    path: path.into(),
+                    operation_id: id.clone(),
+                    reason,
+                });
                 return;
             }
         }
         if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
             for (status, response) in responses.iter_mut() {
-                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut)
+                else {
                     continue;
                 };
                 let types: Vec<String> = content.keys().cloned().collect();
@@ -57,7 +70,12 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
 }
 
 fn others(types: &[String]) -> String {
-    types.iter().filter(|t| *t != JSON).cloned().collect::<Vec<_>>().join(", ")
+    types
+        .iter()
+        .filter(|t| *t != JSON)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn unsupported_body(types: &[String]) -> Option<String> {
@@ -106,7 +124,10 @@ mod tests {
         }});
         let mut diagnostics = Diagnostics::default();
         run(&mut doc, &mut diagnostics).unwrap();
-        assert_eq!(doc, json!({"paths": {"/v1/models": {"get": {"operationId": "list_models"}}}}));
+        assert_eq!(
+            doc,
+            json!({"paths": {"/v1/models": {"get": {"operationId": "list_models"}}}})
+        );
         assert_eq!(
             diagnostics.skipped[0].to_string(),
             "POST /v1/files (upload_file): multipart/form-data request bodies are not supported by progenitor 0.15"
@@ -120,7 +141,9 @@ mod tests {
         let mut diagnostics = Diagnostics::default();
         run(&mut doc, &mut diagnostics).unwrap();
         assert_eq!(doc, json!({"paths": {}}));
-        assert!(diagnostics.skipped[0].reason.contains("several media types"));
+        assert!(diagnostics.skipped[0]
+            .reason
+            .contains("several media types"));
     }
 
     #[test]
@@ -138,6 +161,10 @@ mod tests {
         );
         assert!(diagnostics.skipped.is_empty());
         assert_eq!(diagnostics.notes.len(), 2);
-        assert!(diagnostics.notes[1].contains("text/event-stream is not generated"), "{:?}", diagnostics.notes);
+        assert!(
+            diagnostics.notes[1].contains("text/event-stream is not generated"),
+            "{:?}",
+            diagnostics.notes
+        );
     }
 }

@@ -22,10 +22,17 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
     let mut hoisted: Vec<(String, Value)> = Vec::new();
 
     visit::for_each_operation(doc, &mut |_, _, op| {
-        let Some(id) = op.get("operationId").and_then(Value::as_str).map(pascal_case) else {
+        let Some(id) = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(pascal_case)
+        else {
             return;
         };
-        let Some(content) = op.pointer_mut("/requestBody/content").and_then(Value::as_object_mut) else {
+        let Some(content) = op
+            .pointer_mut("/requestBody/content")
+            .and_then(Value::as_object_mut)
+        else {
             return;
         };
         for media in content.values_mut() {
@@ -37,7 +44,10 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
             }
             let name = unique_name(&format!("{id}Request"), &taken);
             taken.push(name.clone());
-            let body = std::mem::replace(schema, json!({ "$ref": format!("#/components/schemas/{name}") }));
+            let body = std::mem::replace(
+                schema,
+                json!({ "$ref": format!("#/components/schemas/{name}") }),
+            );
             hoisted.push((name, body));
         }
     });
@@ -45,7 +55,9 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
     if hoisted.is_empty() {
         return Ok(());
     }
-    let root = doc.as_object_mut().expect("an OpenAPI document is an object");
+    let root = doc
+        .as_object_mut()
+        .expect("an OpenAPI document is an object");
     let components = root.entry("components").or_insert_with(|| json!({}));
     let schemas = components
         .as_object_mut()
@@ -117,7 +129,9 @@ mod tests {
         );
         assert_eq!(
             doc.pointer("/components/schemas/CreateDatasetRequest"),
-            Some(&json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}))
+            Some(
+                &json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]})
+            )
         );
     }
 

@@ -45,7 +45,9 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
     marked.sort();
     marked.dedup();
     for name in marked {
-        diagnostics.note(format!("`{name}` holds a credential: it is generated as `Secret`"));
+        diagnostics.note(format!(
+            "`{name}` holds a credential: it is generated as `Secret`"
+        ));
     }
     Ok(())
 }
@@ -84,7 +86,10 @@ pub fn is_credential_name(name: &str) -> bool {
     matches!(
         (before_last, last),
         (Some("api" | "private"), "key")
-            | (Some("access" | "refresh" | "auth" | "bearer" | "session" | "id"), "token")
+            | (
+                Some("access" | "refresh" | "auth" | "bearer" | "session" | "id"),
+                "token"
+            )
     ) || last == "apikey"
 }
 

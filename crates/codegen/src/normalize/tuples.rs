@@ -49,8 +49,10 @@ mod tests {
     #[test]
     fn mixed_positions_become_a_union() {
         assert_eq!(
-            schema(json!({"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}],
-                          "minItems": 2, "maxItems": 2})),
+            schema(
+                json!({"type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}],
+                          "minItems": 2, "maxItems": 2})
+            ),
             json!({"type": "array", "minItems": 2, "maxItems": 2,
                    "items": {"anyOf": [{"type": "integer"}, {"type": "string"}]}})
         );
@@ -59,7 +61,9 @@ mod tests {
     #[test]
     fn equal_positions_collapse() {
         assert_eq!(
-            schema(json!({"prefixItems": [{"type": "number"}, {"type": "number"}], "items": false})),
+            schema(
+                json!({"prefixItems": [{"type": "number"}, {"type": "number"}], "items": false})
+            ),
             json!({"items": {"type": "number"}, "type": "array"})
         );
     }

@@ -15,7 +15,10 @@ use serde_json::Value;
 
 /// Reorders union arms throughout the document.
 pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
-    let components = doc.pointer("/components/schemas").cloned().unwrap_or(Value::Null);
+    let components = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
     visit::for_each_schema(doc, &mut |schema| {
         for key in ["anyOf", "oneOf"] {
             if let Some(Value::Array(arms)) = schema.get_mut(key) {
@@ -36,7 +39,10 @@ fn required_count(arm: &Value, components: &Value) -> usize {
             .unwrap_or(arm),
         None => arm,
     };
-    resolved.get("required").and_then(Value::as_array).map_or(0, Vec::len)
+    resolved
+        .get("required")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
 }
 
 #[cfg(test)]

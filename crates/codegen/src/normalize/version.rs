@@ -20,14 +20,17 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
             "version {version} is not supported; expected 3.0.x or 3.1.x"
         )));
     }
-    let obj = doc.as_object_mut().expect("a document with a version is an object");
+    let obj = doc
+        .as_object_mut()
+        .expect("a document with a version is an object");
     obj.insert("openapi".into(), "3.0.3".into());
     for field in ["webhooks", "jsonSchemaDialect"] {
         if obj.remove(field).is_some() {
             diagnostics.note(format!("dropped the 3.1-only top-level field `{field}`"));
         }
     }
-    obj.entry("paths").or_insert_with(|| Value::Object(Default::default()));
+    obj.entry("paths")
+        .or_insert_with(|| Value::Object(Default::default()));
     if let Some(info) = obj.get_mut("info").and_then(Value::as_object_mut) {
         info.remove("summary");
         if let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) {
@@ -72,7 +75,14 @@ mod tests {
             err.to_string(),
             "not a usable OpenAPI document: the document has no `openapi` version field"
         );
-        let err = run(&mut json!({"openapi": "4.0.0"}), &mut Diagnostics::default()).unwrap_err();
-        assert!(err.to_string().contains("version 4.0.0 is not supported"), "{err}");
+        let err = run(
+            &mut json!({"openapi": "4.0.0"}),
+            &mut Diagnostics::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("version 4.0.0 is not supported"),
+            "{err}"
+        );
     }
 }

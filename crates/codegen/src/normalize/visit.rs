@@ -53,7 +53,10 @@ pub fn for_each_schema(doc: &mut Value, f: &mut dyn FnMut(&mut Value)) {
             }
         }
         for (kind, walk) in [
-            ("parameters", walk_parameter as fn(&mut Value, &mut dyn FnMut(&mut Value))),
+            (
+                "parameters",
+                walk_parameter as fn(&mut Value, &mut dyn FnMut(&mut Value)),
+            ),
             ("headers", walk_parameter),
             ("requestBodies", walk_content_holder),
             ("responses", walk_response),
@@ -204,13 +207,28 @@ mod tests {
         });
         let mut seen = Vec::new();
         for_each_schema(&mut doc, &mut |s| {
-            seen.push(s.get("title").and_then(Value::as_str).unwrap_or("<bool>").to_string())
+            seen.push(
+                s.get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or("<bool>")
+                    .to_string(),
+            )
         });
         assert_eq!(
             seen,
             [
-                "arm", "<bool>", "component", "component-param", "component-body",
-                "component-response", "op-param", "body", "item", "prop", "response", "header",
+                "arm",
+                "<bool>",
+                "component",
+                "component-param",
+                "component-body",
+                "component-response",
+                "op-param",
+                "body",
+                "item",
+                "prop",
+                "response",
+                "header",
                 "path-param"
             ]
         );

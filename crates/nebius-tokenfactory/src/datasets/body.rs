@@ -48,7 +48,10 @@ pub(crate) fn upload_body<R: Serialize>(
     let check_rows = schema_problems.is_empty();
     schema_problems.into_iter().for_each(|p| problems.push(p));
     if rows.is_empty() {
-        problems.push(Problem::field("rows", "there are none; a dataset needs at least one row"));
+        problems.push(Problem::field(
+            "rows",
+            "there are none; a dataset needs at least one row",
+        ));
     }
     let columns = fields.schema.columns();
     let nulls_matter = columns.iter().any(|c| !c.column_type.is_nullable());
@@ -73,14 +76,20 @@ pub(crate) fn upload_body<R: Serialize>(
         let start = buf.len();
         if let Err(e) = serde_json::to_writer(&mut buf, row) {
             buf.truncate(start);
-            problems.push(Problem::row(index, None, "a row serde_json can write", &e.to_string()));
+            problems.push(Problem::row(
+                index,
+                None,
+                "a row serde_json can write",
+                &e.to_string(),
+            ));
             continue;
         }
         let json = &buf[start..];
-        let needs_check = check_rows && match check {
-            RowCheck::Every => true,
-            RowCheck::NullsOnly => nulls_matter && contains_null(json),
-        };
+        let needs_check = check_rows
+            && match check {
+                RowCheck::Every => true,
+                RowCheck::NullsOnly => nulls_matter && contains_null(json),
+            };
         if needs_check {
             check_row(json, index, columns, &mut problems);
         }
@@ -115,7 +124,12 @@ mod tests {
     use serde_json::{json, Value};
 
     fn fields(schema: &DatasetSchema) -> UploadFields<'_> {
-        UploadFields { name: "n", folder: "/f", schema, ai_project_id: Some("p") }
+        UploadFields {
+            name: "n",
+            folder: "/f",
+            schema,
+            ai_project_id: Some("p"),
+        }
     }
 
     #[test]
@@ -135,7 +149,12 @@ mod tests {
     #[test]
     fn empty_fields_and_rows_are_refused() {
         let schema = DatasetSchema::new();
-        let f = UploadFields { name: " ", folder: "", schema: &schema, ai_project_id: None };
+        let f = UploadFields {
+            name: " ",
+            folder: "",
+            schema: &schema,
+            ai_project_id: None,
+        };
         let err = upload_body::<Value>(&f, &[], RowCheck::Every).unwrap_err();
         let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
         assert_eq!(
@@ -158,7 +177,10 @@ mod tests {
         let schema = DatasetSchema::new().column("x", ColumnType::Double);
         let rows = [Row { x: 1.0 }, Row { x: f64::NAN }];
         let err = upload_body(&fields(&schema), &rows, RowCheck::NullsOnly).unwrap_err();
-        assert_eq!(err.problems()[0].to_string(), "row 1, column `x`: expected double, found null");
+        assert_eq!(
+            err.problems()[0].to_string(),
+            "row 1, column `x`: expected double, found null"
+        );
     }
 
     #[test]

@@ -51,11 +51,22 @@ impl<'c> Datasets<'c> {
     /// Creates a dataset from typed rows. The column schema is derived
     /// from `T` (see [`DatasetSchema::from_type`]); nothing is sent if `T`
     /// has no column mapping or a row does not fit.
-    pub fn upload<'r, T>(&self, name: impl Into<String>, folder: impl Into<String>, rows: &'r [T]) -> Upload<'c, 'r, T>
+    pub fn upload<'r, T>(
+        &self,
+        name: impl Into<String>,
+        folder: impl Into<String>,
+        rows: &'r [T],
+    ) -> Upload<'c, 'r, T>
     where
         T: Serialize + schemars::JsonSchema,
     {
-        Upload::new(self.client, name.into(), folder.into(), rows, SchemaSource::Derived(DatasetSchema::from_type::<T>))
+        Upload::new(
+            self.client,
+            name.into(),
+            folder.into(),
+            rows,
+            SchemaSource::Derived(DatasetSchema::from_type::<T>),
+        )
     }
 
     /// Creates a dataset from JSON rows with an explicit schema (or one
@@ -67,12 +78,22 @@ impl<'c> Datasets<'c> {
         schema: DatasetSchema,
         rows: &'r [serde_json::Value],
     ) -> Upload<'c, 'r, serde_json::Value> {
-        Upload::new(self.client, name.into(), folder.into(), rows, SchemaSource::Given(schema))
+        Upload::new(
+            self.client,
+            name.into(),
+            folder.into(),
+            rows,
+            SchemaSource::Given(schema),
+        )
     }
 
     /// Creates a dataset by importing a file from S3.
     pub fn import_s3(&self, import: S3Import) -> ImportS3<'c> {
-        ImportS3 { client: self.client, import, call: CallOptions::default() }
+        ImportS3 {
+            client: self.client,
+            import,
+            call: CallOptions::default(),
+        }
     }
 }
 
@@ -94,9 +115,23 @@ pub struct Upload<'c, 'r, R> {
 }
 
 impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
-    fn new(client: &'c Client, name: String, folder: String, rows: &'r [R], schema: SchemaSource) -> Self {
+    fn new(
+        client: &'c Client,
+        name: String,
+        folder: String,
+        rows: &'r [R],
+        schema: SchemaSource,
+    ) -> Self {
         let ai_project_id = client.ai_project_id().map(String::from);
-        Self { client, name, folder, rows, schema, ai_project_id, call: CallOptions::default() }
+        Self {
+            client,
+            name,
+            folder,
+            rows,
+            schema,
+            ai_project_id,
+            call: CallOptions::default(),
+        }
     }
 
     /// The AI Studio project of the dataset, instead of the client's default.
@@ -208,7 +243,9 @@ impl ImportS3<'_> {
         }
         InvalidInput::check(problems)?;
         let request = api::CreateDatasetRequestS3 {
-            ai_project_id: i.ai_project_id.or_else(|| self.client.ai_project_id().map(String::from)),
+            ai_project_id: i
+                .ai_project_id
+                .or_else(|| self.client.ai_project_id().map(String::from)),
             folder: i.folder,
             name: i.name,
             s3_key_id: i.key_id,
@@ -217,7 +254,10 @@ impl ImportS3<'_> {
             s3_service_url: i.service_url,
             s3_uri: i.uri,
         };
-        let body = serde_json::to_vec(&request).expect("the generated request type always serialises");
-        self.client.execute(&CREATE_DATASET, body.into(), &self.call).await
+        let body =
+            serde_json::to_vec(&request).expect("the generated request type always serialises");
+        self.client
+            .execute(&CREATE_DATASET, body.into(), &self.call)
+            .await
     }
 }

@@ -36,7 +36,10 @@ impl ColumnType {
 
     /// Whether a row may hold `null` here, or leave the column out.
     pub fn is_nullable(&self) -> bool {
-        matches!(self, ColumnType::Option(_) | ColumnType::Json | ColumnType::Null)
+        matches!(
+            self,
+            ColumnType::Option(_) | ColumnType::Json | ColumnType::Null
+        )
     }
 
     fn to_api(&self) -> api::ColumnSchemaInputType {
@@ -44,12 +47,19 @@ impl ColumnType {
             ColumnType::Option(inner) => api::SchemaOptionInput {
                 name: api::SchemaOptionType::Option,
                 item: match inner.to_api() {
-                    api::ColumnSchemaInputType::Primitive(p) => api::SchemaOptionInputItem::Primitive(p),
-                    api::ColumnSchemaInputType::OptionInput(o) => api::SchemaOptionInputItem::OptionInput(Box::new(o)),
+                    api::ColumnSchemaInputType::Primitive(p) => {
+                        api::SchemaOptionInputItem::Primitive(p)
+                    }
+                    api::ColumnSchemaInputType::OptionInput(o) => {
+                        api::SchemaOptionInputItem::OptionInput(Box::new(o))
+                    }
                 },
             }
             .into(),
-            primitive => api::SchemaPrimitive { name: primitive.primitive_name() }.into(),
+            primitive => api::SchemaPrimitive {
+                name: primitive.primitive_name(),
+            }
+            .into(),
         }
     }
 
@@ -88,7 +98,10 @@ pub struct Column {
 impl Column {
     /// A column called `name` holding `column_type`.
     pub fn new(name: impl Into<String>, column_type: ColumnType) -> Self {
-        Self { name: name.into(), column_type }
+        Self {
+            name: name.into(),
+            column_type,
+        }
     }
 }
 
@@ -171,7 +184,9 @@ impl DatasetSchema {
         for (name, property) in properties {
             match column_type(property, &defs) {
                 Ok(t) => schema.columns.push(Column::new(name.clone(), t)),
-                Err(why) => problems.push(Problem::column(name, format!("{why} (in `{type_name}`)"))),
+                Err(why) => {
+                    problems.push(Problem::column(name, format!("{why} (in `{type_name}`)")))
+                }
             }
         }
         InvalidInput::check(problems)?;
@@ -196,7 +211,12 @@ impl DatasetSchema {
         let mut seen: Vec<(String, Option<ColumnType>, usize, bool)> = Vec::new(); // name, type, rows with it, had null
         for (index, row) in rows.iter().enumerate() {
             let Some(row) = row.as_object() else {
-                return Err(InvalidInput::one(Problem::row(index, None, "expected an object", kind(row))));
+                return Err(InvalidInput::one(Problem::row(
+                    index,
+                    None,
+                    "expected an object",
+                    kind(row),
+                )));
             };
             for (key, value) in row {
                 let position = match seen.iter().position(|(n, ..)| n == key) {
@@ -220,14 +240,18 @@ impl DatasetSchema {
             }
         }
         if seen.is_empty() {
-            return Err(InvalidInput::one(Problem::schema("no rows with keys to infer a schema from".into())));
+            return Err(InvalidInput::one(Problem::schema(
+                "no rows with keys to infer a schema from".into(),
+            )));
         }
         let columns = seen.into_iter().map(|(name, t, count, had_null)| {
             let t = t.unwrap_or(ColumnType::Json); // Only nulls seen: any type may follow.
             let optional = (had_null || count < rows.len()) && !t.is_nullable();
             Column::new(name, if optional { ColumnType::option(t) } else { t })
         });
-        Ok(DatasetSchema { columns: columns.collect() })
+        Ok(DatasetSchema {
+            columns: columns.collect(),
+        })
     }
 
     /// Checks the schema itself: not empty, names not empty and unique.
@@ -240,7 +264,10 @@ impl DatasetSchema {
             if column.name.trim().is_empty() {
                 problems.push(Problem::schema(format!("column {i} has an empty name")));
             } else if self.columns[..i].iter().any(|c| c.name == column.name) {
-                problems.push(Problem::column(&column.name, "the column name appears twice".into()));
+                problems.push(Problem::column(
+                    &column.name,
+                    "the column name appears twice".into(),
+                ));
             }
         }
         problems
@@ -250,7 +277,10 @@ impl DatasetSchema {
     pub(crate) fn to_api(&self) -> Vec<api::ColumnSchemaInput> {
         self.columns
             .iter()
-            .map(|c| api::ColumnSchemaInput { name: c.name.clone(), type_: c.column_type.to_api() })
+            .map(|c| api::ColumnSchemaInput {
+                name: c.name.clone(),
+                type_: c.column_type.to_api(),
+            })
             .collect()
     }
 }
@@ -346,7 +376,9 @@ fn column_type(schema: &Value, defs: &Value) -> Result<ColumnType, String> {
 
 fn is_string_constant(s: &Value) -> bool {
     s.get("const").is_some_and(Value::is_string)
-        || s.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(Value::is_string))
+        || s.get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|v| v.iter().all(Value::is_string))
 }
 
 fn rust_integer(format: &str) -> &'static str {
@@ -373,7 +405,9 @@ fn value_type(value: &Value) -> ColumnType {
 fn merge(a: ColumnType, b: ColumnType) -> ColumnType {
     match (a, b) {
         (a, b) if a == b => a,
-        (ColumnType::Integer, ColumnType::Double) | (ColumnType::Double, ColumnType::Integer) => ColumnType::Double,
+        (ColumnType::Integer, ColumnType::Double) | (ColumnType::Double, ColumnType::Integer) => {
+            ColumnType::Double
+        }
         _ => ColumnType::Json,
     }
 }
@@ -468,16 +502,29 @@ mod tests {
         let err = DatasetSchema::from_type::<Unmappable>().unwrap_err();
         let text = err.to_string();
         assert_eq!(err.total(), 4, "{text}");
-        assert!(text.contains("column `big`: u64 values can exceed the integer column's i64 range"), "{text}");
-        assert!(text.contains("column `pair`: tuples have no column type"), "{text}");
-        assert!(text.contains("column `either`: enums with data and untagged unions"), "{text}");
+        assert!(
+            text.contains("column `big`: u64 values can exceed the integer column's i64 range"),
+            "{text}"
+        );
+        assert!(
+            text.contains("column `pair`: tuples have no column type"),
+            "{text}"
+        );
+        assert!(
+            text.contains("column `either`: enums with data and untagged unions"),
+            "{text}"
+        );
         assert!(text.contains("column `count`: usize values"), "{text}");
     }
 
     #[test]
     fn non_struct_rows_are_refused() {
         let err = DatasetSchema::from_type::<Vec<i32>>().unwrap_err();
-        assert!(err.to_string().contains("is not a struct with named fields"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("is not a struct with named fields"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -496,7 +543,10 @@ mod tests {
 
     #[test]
     fn option_columns_reach_the_wire_nested() {
-        let schema = DatasetSchema::new().column("x", ColumnType::option(ColumnType::option(ColumnType::String)));
+        let schema = DatasetSchema::new().column(
+            "x",
+            ColumnType::option(ColumnType::option(ColumnType::String)),
+        );
         assert_eq!(
             serde_json::to_value(schema.to_api()).unwrap(),
             json!([{"name": "x", "type": {"name": "option", "item": {"name": "option", "item": {"name": "string"}}}}])
@@ -506,8 +556,17 @@ mod tests {
     #[test]
     fn schema_problems() {
         assert_eq!(DatasetSchema::new().problems().len(), 1);
-        let dup = DatasetSchema::new().column("a", ColumnType::String).column("a", ColumnType::Integer).column(" ", ColumnType::Json);
+        let dup = DatasetSchema::new()
+            .column("a", ColumnType::String)
+            .column("a", ColumnType::Integer)
+            .column(" ", ColumnType::Json);
         let problems: Vec<String> = dup.problems().iter().map(ToString::to_string).collect();
-        assert_eq!(problems, ["column `a`: the column name appears twice", "schema: column 2 has an empty name"]);
+        assert_eq!(
+            problems,
+            [
+                "column `a`: the column name appears twice",
+                "schema: column 2 has an empty name"
+            ]
+        );
     }
 }

@@ -26,19 +26,35 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn schema(message: String) -> Self {
-        Self { row: None, column: None, message: format!("schema: {message}") }
+        Self {
+            row: None,
+            column: None,
+            message: format!("schema: {message}"),
+        }
     }
 
     pub(crate) fn column(column: &str, message: String) -> Self {
-        Self { row: None, column: Some(column.into()), message }
+        Self {
+            row: None,
+            column: Some(column.into()),
+            message,
+        }
     }
 
     pub(crate) fn field(field: &str, message: &str) -> Self {
-        Self { row: None, column: None, message: format!("{field}: {message}") }
+        Self {
+            row: None,
+            column: None,
+            message: format!("{field}: {message}"),
+        }
     }
 
     pub(crate) fn row(row: usize, column: Option<&str>, expected: &str, found: &str) -> Self {
-        Self { row: Some(row), column: column.map(Into::into), message: format!("{expected}, found {found}") }
+        Self {
+            row: Some(row),
+            column: column.map(Into::into),
+            message: format!("{expected}, found {found}"),
+        }
     }
 }
 
@@ -62,7 +78,10 @@ pub struct InvalidInput {
 
 impl InvalidInput {
     pub(crate) fn one(problem: Problem) -> Self {
-        Self { problems: vec![problem], total: 1 }
+        Self {
+            problems: vec![problem],
+            total: 1,
+        }
     }
 
     /// `Ok` if there are no problems.
@@ -123,7 +142,10 @@ impl Problems {
         if self.total == 0 {
             Ok(())
         } else {
-            Err(InvalidInput { problems: self.listed, total: self.total })
+            Err(InvalidInput {
+                problems: self.listed,
+                total: self.total,
+            })
         }
     }
 }
@@ -131,7 +153,11 @@ impl Problems {
 /// Checks one serialised row against `columns`, adding what is wrong to `problems`.
 pub(crate) fn check_row(json: &[u8], row: usize, columns: &[Column], problems: &mut Problems) {
     let mut de = serde_json::Deserializer::from_slice(json);
-    let seed = RowSeed { row, columns, problems };
+    let seed = RowSeed {
+        row,
+        columns,
+        problems,
+    };
     if let Err(e) = seed.deserialize(&mut de) {
         // Only possible for bytes that are not JSON, which serde_json does not write.
         problems.push(Problem::row(row, None, "valid JSON", &e.to_string()));
@@ -166,7 +192,9 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 Some(i) => {
                     seen[i] = true;
                     let column = &self.columns[i];
-                    let found = map.next_value_seed(KindSeed { integer_range_checked: true })?;
+                    let found = map.next_value_seed(KindSeed {
+                        integer_range_checked: true,
+                    })?;
                     if !accepts(&column.column_type, found) {
                         self.problems.push(Problem::row(
                             self.row,
@@ -226,7 +254,8 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
 
 impl RowSeed<'_> {
     fn not_an_object<E>(self, found: &str) -> Result<(), E> {
-        self.problems.push(Problem::row(self.row, None, "expected an object", found));
+        self.problems
+            .push(Problem::row(self.row, None, "expected an object", found));
         Ok(())
     }
 }
@@ -303,7 +332,11 @@ impl<'de> Visitor<'de> for KindSeed {
         Ok(Kind::Integer)
     }
     fn visit_u64<E>(self, v: u64) -> Result<Kind, E> {
-        Ok(if self.integer_range_checked && v > i64::MAX as u64 { Kind::IntegerOutOfRange } else { Kind::Integer })
+        Ok(if self.integer_range_checked && v > i64::MAX as u64 {
+            Kind::IntegerOutOfRange
+        } else {
+            Kind::Integer
+        })
     }
     fn visit_i128<E>(self, _: i128) -> Result<Kind, E> {
         Ok(Kind::IntegerOutOfRange)
@@ -336,7 +369,12 @@ mod tests {
     fn check(schema: &DatasetSchema, rows: &[serde_json::Value]) -> Result<(), InvalidInput> {
         let mut problems = Problems::default();
         for (i, row) in rows.iter().enumerate() {
-            check_row(&serde_json::to_vec(row).unwrap(), i, schema.columns(), &mut problems);
+            check_row(
+                &serde_json::to_vec(row).unwrap(),
+                i,
+                schema.columns(),
+                &mut problems,
+            );
         }
         problems.finish()
     }
@@ -390,11 +428,18 @@ mod tests {
 
     #[test]
     fn the_listing_is_capped_but_the_count_is_not() {
-        let rows: Vec<_> = (0..50).map(|_| json!({"text": 1, "n": 1, "ok": true})).collect();
+        let rows: Vec<_> = (0..50)
+            .map(|_| json!({"text": 1, "n": 1, "ok": true}))
+            .collect();
         let err = check(&schema(), &rows).unwrap_err();
         assert_eq!(err.total(), 50);
         assert_eq!(err.problems().len(), MAX_LISTED_PROBLEMS);
         let text = err.to_string();
-        assert!(text.starts_with("invalid input, nothing was sent: 50 problems (the first 20 listed)\n  - row 0"), "{text}");
+        assert!(
+            text.starts_with(
+                "invalid input, nothing was sent: 50 problems (the first 20 listed)\n  - row 0"
+            ),
+            "{text}"
+        );
     }
 }

@@ -21,7 +21,12 @@ pub struct Reply {
 
 impl Reply {
     pub fn new(status: u16, body: impl Into<String>) -> Self {
-        Self { status, headers: vec![], body: body.into(), delay: Duration::ZERO }
+        Self {
+            status,
+            headers: vec![],
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -45,7 +50,10 @@ pub struct Received {
 
 impl Received {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -67,7 +75,9 @@ impl ScriptedServer {
         let log = received.clone();
         thread::spawn(move || {
             for reply in replies {
-                let Ok((stream, _)) = listener.accept() else { return };
+                let Ok((stream, _)) = listener.accept() else {
+                    return;
+                };
                 serve(stream, &reply, &log);
             }
         });
@@ -102,9 +112,17 @@ fn serve(stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Received>>) {
         .unwrap_or(0);
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
-    log.lock().unwrap().push(Received { request_line: request_line.trim_end().into(), headers, body });
+    log.lock().unwrap().push(Received {
+        request_line: request_line.trim_end().into(),
+        headers,
+        body,
+    });
     thread::sleep(reply.delay);
-    let mut out = format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n", reply.status, reply.body.len());
+    let mut out = format!(
+        "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+        reply.status,
+        reply.body.len()
+    );
     for (k, v) in &reply.headers {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -152,5 +170,14 @@ pub struct Review {
 }
 
 pub fn reviews() -> Vec<Review> {
-    vec![Review { text: "good".into(), stars: Some(5) }, Review { text: "meh".into(), stars: None }]
+    vec![
+        Review {
+            text: "good".into(),
+            stars: Some(5),
+        },
+        Review {
+            text: "meh".into(),
+            stars: None,
+        },
+    ]
 }

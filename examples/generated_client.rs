@@ -1,11 +1,12 @@
-//! Creates a dataset through the generated client.
+//! Creates a dataset through the generated client directly, without the
+//! ergonomic `nebius-tokenfactory` crate.
 //!
 //! With `NEBIUS_API_KEY` set, it calls the real API (or `NEBIUS_BASE_URL`).
 //! Without it, it starts an in-process mock of the API, built from the
 //! generated typed mock helpers, says so, and runs against that.
 //!
 //! ```text
-//! cargo run --example quickstart --features mock
+//! cargo run --example generated_client --features mock
 //! ```
 
 use nebius_tokenfactory_api::mock::MockServerExt;
@@ -23,17 +24,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .name("quickstart-reviews")
         .folder("/quickstart")
         .schema(vec![
-            column("text", types::SchemaPrimitive { name: SchemaPrimitiveType::String }.into()),
+            column(
+                "text",
+                types::SchemaPrimitive {
+                    name: SchemaPrimitiveType::String,
+                }
+                .into(),
+            ),
             column(
                 "score",
                 types::SchemaOptionInput {
                     name: types::SchemaOptionType::Option,
-                    item: types::SchemaPrimitive { name: SchemaPrimitiveType::Double }.into(),
+                    item: types::SchemaPrimitive {
+                        name: SchemaPrimitiveType::Double,
+                    }
+                    .into(),
                 }
                 .into(),
             ),
         ])
-        .rows(rows.into_iter().filter_map(|r| r.as_object().cloned()).collect::<Vec<_>>());
+        .rows(
+            rows.into_iter()
+                .filter_map(|r| r.as_object().cloned())
+                .collect::<Vec<_>>(),
+        );
     let body = types::CreateDatasetRequestUpload::try_from(body)?;
 
     let mock; // Keeps the mock server alive for the whole run.
@@ -67,16 +81,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let client = Client::new_with_client(&base_url, http);
 
-    let dataset = client.create_dataset().body(body).send().await?.into_inner();
-    println!("created dataset {} ({}), status {}", dataset.name, dataset.id, dataset.status);
+    let dataset = client
+        .create_dataset()
+        .body(body)
+        .send()
+        .await?
+        .into_inner();
+    println!(
+        "created dataset {} ({}), status {}",
+        dataset.name, dataset.id, dataset.status
+    );
     for column in &dataset.schema {
-        println!("  column {}: {}", column.name, serde_json::to_string(&column.type_)?);
+        println!(
+            "  column {}: {}",
+            column.name,
+            serde_json::to_string(&column.type_)?
+        );
     }
     Ok(())
 }
 
 fn column(name: &str, type_: types::ColumnSchemaInputType) -> types::ColumnSchemaInput {
-    types::ColumnSchemaInput { name: name.into(), type_ }
+    types::ColumnSchemaInput {
+        name: name.into(),
+        type_,
+    }
 }
 
 /// What the API answers for `request`, as the mock serves it.
