@@ -143,23 +143,42 @@ impl Client {
                 ),
                 request_id: None,
             })?;
+        let span = tracing::info_span!(
+            "nebius_tokenfactory.request",
+            operation = endpoint.operation_id,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .attempts(&method, &url, body, timeout, &policy, &span)
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+
+    /// The attempts of one call, until success, a final error, or the
+    /// policy's last retry. `span` is the call's span; its fields hold the
+    /// latest attempt.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        method: &reqwest::Method,
+        url: &str,
+        body: Bytes,
+        timeout: Duration,
+        policy: &RetryPolicy,
+        span: &tracing::Span,
+    ) -> Result<T, Error> {
         let mut retry = 0;
         loop {
-            let span = tracing::info_span!(
-                "nebius_tokenfactory.request",
-                operation = endpoint.operation_id,
-                attempt = retry + 1,
-                status = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-            );
-            let started = Instant::now();
-            let outcome = self
-                .attempt(&method, &url, body.clone(), timeout)
-                .instrument(span.clone())
-                .await;
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
-            let (error, safety, headers) = match outcome {
+            span.record("attempt", retry + 1);
+            let (error, safety, headers) = match self
+                .attempt(method, url, body.clone(), timeout)
+                .await
+            {
                 Ok((status, headers, bytes)) => {
                     let request_id = headers
                         .get("x-request-id")
@@ -169,7 +188,7 @@ impl Client {
                     if let Some(id) = &request_id {
                         span.record("request_id", id.as_str());
                     }
-                    tracing::trace!(parent: &span, body = %excerpt(&bytes), "response body");
+                    tracing::trace!(body = %excerpt(&bytes), "response body");
                     if status.is_success() {
                         return serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
                             status: status.as_u16(),
@@ -192,12 +211,12 @@ impl Client {
             };
             match policy.delay(retry, safety, headers.as_ref()) {
                 Some(wait) => {
-                    tracing::info!(parent: &span, wait_ms = wait.as_millis() as u64, %error, "retrying");
+                    tracing::info!(attempt = retry + 1, wait_ms = wait.as_millis() as u64, %error, "retrying");
                     tokio::time::sleep(wait).await;
                     retry += 1;
                 }
                 None => {
-                    tracing::debug!(parent: &span, %error, "request failed");
+                    tracing::debug!(attempt = retry + 1, %error, "request failed");
                     return Err(error);
                 }
             }

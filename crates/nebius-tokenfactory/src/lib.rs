@@ -53,9 +53,10 @@
 //!   processed; see [`RetryPolicy`].
 //! - **Errors:** one [`Error`] type, with the status, the server's message
 //!   and the request id.
-//! - **Tracing:** one `nebius_tokenfactory.request` span per attempt, with
-//!   operation, attempt, status, duration and request id. Response bodies
-//!   are logged at TRACE only; request bodies never.
+//! - **Tracing:** one `nebius_tokenfactory.request` span per call, with
+//!   operation, attempt, status, duration and request id, and an event per
+//!   retry. Response bodies are logged at TRACE only; request bodies never,
+//!   as they may hold credentials.
 //!
 //! The generated client and all API types are in [`api`], for everything
 //! this crate does not wrap yet.
