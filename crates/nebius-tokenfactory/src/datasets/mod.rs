@@ -19,6 +19,8 @@
 //! ```
 
 mod body;
+#[cfg(test)]
+mod properties;
 mod schema;
 mod validate;
 
