@@ -6,7 +6,8 @@ use nebius_tokenfactory_codegen::{generate, Options};
 use std::{env, fs, path::PathBuf};
 
 fn main() {
-    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let fixtures = manifest.join("../codegen/tests/fixtures");
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed={}", fixtures.display());
@@ -19,7 +20,10 @@ fn main() {
         // `cargo package` verifies; tests/compiled.rs catches a loss in the
         // workspace.
         Err(e) => {
-            println!("cargo:warning=no fixture corpus at {} ({e}): nothing to compile", fixtures.display());
+            println!(
+                "cargo:warning=no fixture corpus at {} ({e}): nothing to compile",
+                fixtures.display()
+            );
             Vec::new()
         }
     };
@@ -28,7 +32,11 @@ fn main() {
     let mut names = Vec::new();
     for path in paths {
         println!("cargo:rerun-if-changed={}", path.display());
-        let stem = path.file_stem().unwrap().to_string_lossy().replace('-', "_");
+        let stem = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('-', "_");
         let spec = serde_json::from_str(&fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let options = Options {
