@@ -58,6 +58,13 @@ pub fn find(doc: &Value) -> Vec<OpenEnum> {
         .collect()
 }
 
+/// Whether a component schema is generated as an open enum: a string enum
+/// of two or more values that is not `nullable` (a nullable one stays a
+/// closed enum inside an `Option`).
+pub fn is_open(schema: &serde_json::Map<String, Value>) -> bool {
+    crate::normalize::is_open_enum(schema) && schema.get("nullable") != Some(&Value::Bool(true))
+}
+
 /// A Rust type or variant name for `input`, as typify makes them.
 pub fn rust_name(input: &str) -> String {
     use heck::ToPascalCase;

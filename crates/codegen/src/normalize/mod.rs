@@ -18,7 +18,7 @@ mod exclusive_bounds;
 mod extra_fields;
 mod keywords;
 mod nullable;
-mod operation_names;
+pub mod operation_names;
 pub(crate) mod operations;
 mod request_bodies;
 pub mod secrets;
@@ -27,7 +27,8 @@ mod tuples;
 mod unions;
 mod version;
 
-pub(crate) use enums::is_open_enum;
+pub use enums::is_open_enum;
+pub use operation_names::{method_names, MethodName};
 
 /// One named step of the normalisation.
 pub struct Pass {

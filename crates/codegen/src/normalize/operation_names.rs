@@ -13,35 +13,68 @@ use crate::Error;
 use serde_json::Value;
 use std::collections::HashMap;
 
+/// The Rust method name an operation gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodName {
+    /// The operation's path.
+    pub path: String,
+    /// Its HTTP method, lower case.
+    pub method: String,
+    /// Its id in the document, or one made from method and path.
+    pub operation_id: String,
+    /// The id after this pass: short, unless another operation shares the
+    /// short form. progenitor snake-cases it for the method.
+    pub name: String,
+}
+
+/// The names this pass gives every operation of `doc`, in document order.
+/// The xtask uses it to report what a spec change does to method names.
+pub fn method_names(doc: &Value) -> Vec<MethodName> {
+    let mut names: Vec<MethodName> = visit::operations(doc)
+        .map(|(path, method, op)| {
+            let operation_id = match op.get("operationId").and_then(Value::as_str) {
+                Some(id) => id.to_string(),
+                None => format!("{method}{}", sanitize(path)),
+            };
+            let name = shorten(&operation_id, path, method);
+            MethodName {
+                path: path.into(),
+                method: method.into(),
+                operation_id,
+                name,
+            }
+        })
+        .collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for n in &names {
+        *counts.entry(n.name.clone()).or_default() += 1;
+    }
+    for n in &mut names {
+        if counts[&n.name] > 1 {
+            n.name = n.operation_id.clone();
+        }
+    }
+    names
+}
+
 /// Rewrites `operationId` of every operation.
 pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
-    let mut proposals: Vec<(String, String, String, String)> = Vec::new(); // path, method, full, short
-    visit::for_each_operation(doc, &mut |path, method, op| {
-        let full = match op.get("operationId").and_then(Value::as_str) {
-            Some(id) => id.to_string(),
-            None => format!("{method}{}", sanitize(path)),
-        };
-        let short = shorten(&full, path, method);
-        proposals.push((path.into(), method.into(), full, short));
-    });
-
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for (_, _, _, short) in &proposals {
-        *counts.entry(short.as_str()).or_default() += 1;
-    }
-    let mut chosen: HashMap<(String, String), String> = HashMap::new();
-    for (path, method, full, short) in &proposals {
-        let name = if counts[short.as_str()] > 1 {
+    let names = method_names(doc);
+    for n in &names {
+        let short = shorten(&n.operation_id, &n.path, &n.method);
+        if n.name != short {
             diagnostics.note(format!(
-                "{} {path}: kept the operation id `{full}`, since `{short}` is shared",
-                method.to_uppercase()
+                "{} {}: kept the operation id `{}`, since `{short}` is shared",
+                n.method.to_uppercase(),
+                n.path,
+                n.operation_id
             ));
-            full.clone()
-        } else {
-            short.clone()
-        };
-        chosen.insert((path.clone(), method.clone()), name);
+        }
     }
+    let chosen: HashMap<(String, String), String> = names
+        .into_iter()
+        .map(|n| ((n.path, n.method), n.name))
+        .collect();
     visit::for_each_operation(doc, &mut |path, method, op| {
         if let Some(op) = op.as_object_mut() {
             let name = chosen[&(path.to_string(), method.to_string())].clone();

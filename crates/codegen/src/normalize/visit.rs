@@ -99,6 +99,19 @@ pub fn for_each_operation(doc: &mut Value, f: &mut dyn FnMut(&str, &str, &mut Va
     }
 }
 
+/// Every operation of `doc` as `(path, method, operation)`, in document order.
+pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Value)> {
+    doc.get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.iter())
+        .flat_map(|(path, item)| {
+            METHODS
+                .iter()
+                .filter_map(move |method| item.get(*method).map(|op| (path.as_str(), *method, op)))
+        })
+}
+
 fn walk_operation(op: &mut Value, f: &mut dyn FnMut(&mut Value)) {
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for p in params {

@@ -1,0 +1,177 @@
+//! `cargo xtask regen`: refresh the vendored `openapi.json`.
+//!
+//! The order is what keeps it safe: load the new document, generate the
+//! client from it, print the report against the vendored one, and only
+//! then write, atomically. A failure at any step leaves `openapi.json`
+//! and `CHANGELOG.md` as they were.
+
+use crate::changelog;
+use crate::diff::{self, kind::Severity, report::Format};
+use crate::error::{Error, Result};
+use crate::spec::{self, Source};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The vendored document, relative to the repository root.
+pub const SPEC_FILE: &str = "openapi.json";
+/// The changelog that records `info.version`, relative to the root.
+pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
+
+/// What `regen` was asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The repository root: `openapi.json` and `CHANGELOG.md` live here.
+    pub root: PathBuf,
+    /// Where the new document comes from.
+    pub from: Source,
+    /// Write nothing; fail when the new document differs.
+    pub check: bool,
+    /// Write even when the report has breaking changes.
+    pub allow_breaking: bool,
+    /// Also write the report here: JSON for `.json`, markdown for `.md`,
+    /// text otherwise.
+    pub report: Option<PathBuf>,
+    /// How long a download may take.
+    pub timeout: Duration,
+}
+
+impl Options {
+    /// Defaults for the repository at `root`: the upstream URL, 30 s timeout.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            from: Source::Url(spec::DEFAULT_URL.into()),
+            check: false,
+            allow_breaking: false,
+            report: None,
+            timeout: spec::TIMEOUT,
+        }
+    }
+}
+
+/// How a successful run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The new document is byte-identical to the vendored one.
+    UpToDate,
+    /// The new document was written; it has this `info.version`.
+    Written(String),
+}
+
+/// Runs `regen`, printing the report and notes to `out`.
+pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
+    let new = spec::load(&options.from, options.timeout)?;
+    let generated = generate(&new)?;
+    let _ = writeln!(
+        out,
+        "the new document generates a client (info.version {})",
+        generated.api_version
+    );
+    if generated.diagnostics.skipped.is_empty() {
+        let _ = writeln!(out, "the generator skips no operation");
+    } else {
+        let _ = writeln!(
+            out,
+            "the generator skips {} operation(s):",
+            generated.diagnostics.skipped.len()
+        );
+        for skipped in &generated.diagnostics.skipped {
+            let _ = writeln!(out, "  - {skipped}");
+        }
+    }
+    for note in &generated.diagnostics.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+
+    let spec_path = options.root.join(SPEC_FILE);
+    let old_text = match std::fs::read_to_string(&spec_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(Error::Read {
+                path: spec_path,
+                source,
+            })
+        }
+    };
+    let old = match &old_text {
+        Some(text) => spec::parse(text, &spec_path.display().to_string())?,
+        None => json!({}),
+    };
+    let report = diff::diff(&old, &new);
+    let _ = write!(out, "\n{}", report.render(Format::Text));
+    if let Some(path) = &options.report {
+        spec::write_atomic(path, report.render(report_format(path)).as_bytes())?;
+    }
+
+    let canonical = spec::canonical(&new);
+    let unchanged = old_text.as_deref() == Some(canonical.as_str());
+    if options.check {
+        if unchanged {
+            let _ = writeln!(out, "\nopenapi.json is up to date");
+            return Ok(Outcome::UpToDate);
+        }
+        return Err(Error::Differs);
+    }
+    if unchanged {
+        let _ = writeln!(out, "\nopenapi.json is already up to date; nothing written");
+        return Ok(Outcome::UpToDate);
+    }
+    let breaking = report.count(Severity::Breaking);
+    if breaking > 0 && !options.allow_breaking {
+        return Err(Error::Breaking(breaking));
+    }
+    write(&options.root, &canonical, &generated.api_version)?;
+    let _ = writeln!(
+        out,
+        "\nwrote {} (info.version {}) and its {} entry; `cargo build` regenerates the client",
+        SPEC_FILE, generated.api_version, CHANGELOG_FILE
+    );
+    Ok(Outcome::Written(generated.api_version))
+}
+
+/// Runs the codegen pipeline; a panic in it is a refusal, not a crash.
+fn generate(spec: &Value) -> Result<nebius_tokenfactory_codegen::Generated> {
+    let options = nebius_tokenfactory_codegen::Options::default();
+    match panic::catch_unwind(AssertUnwindSafe(|| {
+        nebius_tokenfactory_codegen::generate(spec, &options)
+    })) {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(Error::Generation(
+            nebius_tokenfactory_codegen::Error::Generation("the code generator panicked".into()),
+        )),
+    }
+}
+
+fn report_format(path: &Path) -> Format {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        Some("md") => Format::Markdown,
+        _ => Format::Text,
+    }
+}
+
+/// Writes the spec and the changelog, each atomically. The changelog text
+/// is prepared before either is replaced, so a read failure changes nothing.
+fn write(root: &Path, canonical: &str, version: &str) -> Result<()> {
+    let changelog_path = root.join(CHANGELOG_FILE);
+    let current = match std::fs::read_to_string(&changelog_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(Error::Read {
+                path: changelog_path,
+                source,
+            })
+        }
+    };
+    let updated = changelog::record(current.as_deref(), version);
+    spec::write_atomic(&root.join(SPEC_FILE), canonical.as_bytes())?;
+    if current.as_deref() != Some(updated.as_str()) {
+        spec::write_atomic(&changelog_path, updated.as_bytes())?;
+    }
+    Ok(())
+}
