@@ -76,6 +76,28 @@ fn upload_request() -> types::CreateDatasetRequest {
 
 use types::SchemaPrimitiveType as DatasetColumn;
 
+/// Sends [`upload_request`] through the generated client.
+async fn create(
+    server: &MockServer,
+) -> Result<
+    nebius_tokenfactory_api::ResponseValue<types::CreateDatasetResponse>,
+    Error<types::HttpValidationError>,
+> {
+    client(server)
+        .create_dataset()
+        .body(upload_request())
+        .send()
+        .await
+}
+
+/// Answers every dataset creation on `server` with `status` and `body`.
+fn answer(server: &MockServer, status: u16, body: Value) {
+    server.mock(|when, then| {
+        when.method(POST).path("/v1/datasets");
+        then.status(status).json_body(body);
+    });
+}
+
 #[tokio::test]
 async fn upload_request_reaches_the_wire_as_the_spec_says() {
     let server = MockServer::start_async().await;
@@ -96,12 +118,7 @@ async fn upload_request_reaches_the_wire_as_the_spec_says() {
             }));
         then.status(200).json_body(response_json());
     });
-    let created = client(&server)
-        .create_dataset()
-        .body(upload_request())
-        .send()
-        .await
-        .unwrap();
+    let created = create(&server).await.unwrap();
     mock.assert();
     assert_eq!(created.id, "4d89c87498354518b92fa02fc0ad8720");
     assert_eq!(created.status, DatasetStatus::Ready);
@@ -148,16 +165,8 @@ async fn s3_request_reaches_the_wire_with_the_plain_secret() {
 #[tokio::test]
 async fn response_columns_decode_into_their_own_output_types() {
     let server = MockServer::start_async().await;
-    server.mock(|when, then| {
-        when.method(POST).path("/v1/datasets");
-        then.status(200).json_body(response_json());
-    });
-    let created = client(&server)
-        .create_dataset()
-        .body(upload_request())
-        .send()
-        .await
-        .unwrap();
+    answer(&server, 200, response_json());
+    let created = create(&server).await.unwrap();
     match &created.schema[1].type_ {
         types::ColumnSchemaOutputType::OptionOutput(option) => match &option.item {
             types::SchemaOptionOutputItem::Primitive(p) => {
@@ -172,18 +181,14 @@ async fn response_columns_decode_into_their_own_output_types() {
 #[tokio::test]
 async fn validation_error_decodes() {
     let server = MockServer::start_async().await;
-    server.mock(|when, then| {
-        when.method(POST).path("/v1/datasets");
-        then.status(422).json_body(json!({"detail": [
+    answer(
+        &server,
+        422,
+        json!({"detail": [
             {"loc": ["body", "rows", 3, "text"], "msg": "Field required", "type": "missing"}
-        ]}));
-    });
-    let err = client(&server)
-        .create_dataset()
-        .body(upload_request())
-        .send()
-        .await
-        .unwrap_err();
+        ]}),
+    );
+    let err = create(&server).await.unwrap_err();
     let Error::ErrorResponse(response) = err else {
         panic!("expected a typed error response, got {err:?}");
     };
@@ -201,16 +206,8 @@ async fn unknown_enum_values_and_extra_fields_decode() {
     body["current_version_origin"] = json!({"type": "huggingface", "repo": "x/y"});
     body["schema"][0]["type"] = json!({"name": "datetime"});
     body["brand_new_field"] = json!({"nested": true});
-    server.mock(|when, then| {
-        when.method(POST).path("/v1/datasets");
-        then.status(200).json_body(body);
-    });
-    let created = client(&server)
-        .create_dataset()
-        .body(upload_request())
-        .send()
-        .await
-        .unwrap();
+    answer(&server, 200, body);
+    let created = create(&server).await.unwrap();
     assert_eq!(created.status, DatasetStatus::Unknown("ARCHIVED".into()));
     assert_eq!(created.status.to_string(), "ARCHIVED");
     assert_eq!(
@@ -238,12 +235,7 @@ async fn typed_mock_helpers_match_the_operation() {
         when.body(&upload_request());
         then.ok(&response);
     });
-    let created = client(&server)
-        .create_dataset()
-        .body(upload_request())
-        .send()
-        .await
-        .unwrap();
+    let created = create(&server).await.unwrap();
     mock.assert();
     assert_eq!(created.into_inner(), response);
 }
