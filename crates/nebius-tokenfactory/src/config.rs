@@ -148,6 +148,10 @@ impl ClientBuilder {
 
     /// A `reqwest::Client` of your own (for a proxy, or custom TLS roots).
     /// Auth, user agent, timeout and retries still apply per request.
+    ///
+    /// With the default `rustls-ring` feature, reqwest has no TLS crypto
+    /// provider of its own: call [`crate::api::ensure_crypto_provider`]
+    /// before you build that client, or reqwest panics as it builds it.
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
