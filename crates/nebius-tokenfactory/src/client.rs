@@ -74,11 +74,8 @@ impl Client {
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
             .map_err(|_| Error::InvalidApiKey)?;
         auth.set_sensitive(true);
-        let user_agent =
-            HeaderValue::from_str(&b.user_agent).map_err(|_| Error::InvalidBaseUrl {
-                url: b.base_url.clone(),
-                reason: "the user agent is not a valid header value".into(),
-            })?;
+        let user_agent = HeaderValue::from_str(&b.user_agent)
+            .map_err(|_| Error::InvalidUserAgent(b.user_agent.clone()))?;
         let http = match b.http_client {
             Some(http) => http,
             None => {
@@ -134,15 +131,8 @@ impl Client {
         }
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
         let url = format!("{}{}", self.inner.base_url, endpoint.path);
-        let method =
-            reqwest::Method::from_bytes(endpoint.method.as_bytes()).map_err(|_| Error::Api {
-                status: 0,
-                message: format!(
-                    "the generated method {} is not an HTTP method",
-                    endpoint.method
-                ),
-                request_id: None,
-            })?;
+        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes())
+            .expect("the generated endpoints hold valid HTTP methods");
         let span = tracing::info_span!(
             "nebius_tokenfactory.request",
             operation = endpoint.operation_id,

@@ -20,6 +20,9 @@ pub enum Error {
     /// The API key has characters that cannot go in an HTTP header.
     #[error("the API key contains characters that cannot go in an HTTP header (a newline, say); check its value")]
     InvalidApiKey,
+    /// The configured user agent cannot go in an HTTP header.
+    #[error("the user agent `{0}` is not a valid HTTP header value; use visible ASCII")]
+    InvalidUserAgent(String),
     /// The base URL does not parse, or is not http(s).
     #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl {

@@ -178,6 +178,15 @@ fn configuration_errors_say_what_to_do() {
     assert!(matches!(err, Error::InvalidApiKey), "{err:?}");
     let err = nebius_tokenfactory::Client::builder()
         .with_api_key("k")
+        .with_user_agent("bad\nagent")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the user agent `bad\nagent` is not a valid HTTP header value; use visible ASCII"
+    );
+    let err = nebius_tokenfactory::Client::builder()
+        .with_api_key("k")
         .with_base_url("http://api.example.com")
         .build()
         .unwrap_err();
