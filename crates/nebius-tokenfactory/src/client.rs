@@ -28,6 +28,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url`, parsed once.
+    base: reqwest::Url,
     auth: HeaderValue,
     user_agent: HeaderValue,
     timeout: Duration,
@@ -70,7 +72,7 @@ impl Client {
         let key = b.api_key.as_ref().ok_or(Error::MissingApiKey {
             variable: API_KEY_ENV,
         })?;
-        b.checked_base_url()?;
+        let base = b.checked_base_url()?;
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
             .map_err(|_| Error::InvalidApiKey)?;
         auth.set_sensitive(true);
@@ -90,6 +92,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base_url: b.base_url,
+                base,
                 auth,
                 user_agent,
                 timeout: b.timeout,
@@ -114,6 +117,14 @@ impl Client {
         Datasets::new(self)
     }
 
+    /// The URL of `endpoint`: its path after the base URL's own path.
+    fn url(&self, endpoint: &Endpoint) -> reqwest::Url {
+        let mut url = self.inner.base.clone();
+        let path = format!("{}{}", url.path().trim_end_matches('/'), endpoint.path);
+        url.set_path(&path);
+        url
+    }
+
     /// Sends a JSON `body` to `endpoint`, retrying as the policy allows,
     /// and decodes the response.
     pub(crate) async fn execute<T: DeserializeOwned>(
@@ -130,7 +141,7 @@ impl Client {
             policy.max_retries = retries;
         }
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
-        let url = format!("{}{}", self.inner.base_url, endpoint.path);
+        let url = self.url(endpoint);
         let method = reqwest::Method::from_bytes(endpoint.method.as_bytes())
             .expect("the generated endpoints hold valid HTTP methods");
         let span = tracing::info_span!(
@@ -156,7 +167,7 @@ impl Client {
     async fn attempts<T: DeserializeOwned>(
         &self,
         method: &reqwest::Method,
-        url: &str,
+        url: &reqwest::Url,
         body: Bytes,
         timeout: Duration,
         policy: &RetryPolicy,
@@ -216,14 +227,14 @@ impl Client {
     async fn attempt(
         &self,
         method: &reqwest::Method,
-        url: &str,
+        url: &reqwest::Url,
         body: Bytes,
         timeout: Duration,
     ) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
-        let response = self
+        let mut response = self
             .inner
             .http
-            .request(method.clone(), url)
+            .request(method.clone(), url.clone())
             .header(AUTHORIZATION, self.inner.auth.clone())
             .header(USER_AGENT, self.inner.user_agent.clone())
             .header(CONTENT_TYPE, "application/json")
@@ -234,7 +245,7 @@ impl Client {
             .send()
             .await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let bytes = response.bytes().await?;
         Ok((status, headers, bytes))
     }
@@ -322,4 +333,42 @@ fn excerpt(body: &[u8]) -> String {
         text.push('…');
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nebius_tokenfactory_api::endpoints::CREATE_DATASET;
+
+    #[test]
+    fn endpoint_paths_follow_the_base_urls_own_path() {
+        for (base, expected) in [
+            ("https://api.example", "https://api.example/v1/datasets"),
+            ("https://api.example/", "https://api.example/v1/datasets"),
+            (
+                "http://127.0.0.1:8080/prefix/",
+                "http://127.0.0.1:8080/prefix/v1/datasets",
+            ),
+        ] {
+            let client = Client::builder()
+                .with_api_key("k")
+                .with_base_url(base)
+                .build()
+                .unwrap();
+            assert_eq!(client.url(&CREATE_DATASET).as_str(), expected);
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let client = Client::builder()
+            .with_api_key("very-secret")
+            .build()
+            .unwrap();
+        let text = format!("{client:?}");
+        assert!(
+            !text.contains("very-secret") && text.contains("[REDACTED]"),
+            "{text}"
+        );
+    }
 }

@@ -5,11 +5,13 @@
 //! memory an upload needs is about the size of its body. Retries resend the
 //! same buffer.
 
+use super::null_watch::NullWatch;
 use super::schema::DatasetSchema;
 use super::validate::{check_row, Problem, Problems};
 use super::InvalidInput;
 use bytes::Bytes;
 use serde::Serialize;
+use std::cell::Cell;
 
 /// Which rows [`upload_body`] checks against the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,9 +19,9 @@ pub(crate) enum RowCheck {
     /// Every row: rows whose shape the compiler does not know (JSON values).
     Every,
     /// Rows of a type the schema was derived from fit it by construction,
-    /// except where serde_json wrote a `null`: a `None`, or a non-finite
-    /// float, which serde_json writes as `null`. Only rows whose JSON holds
-    /// `null` somewhere are checked.
+    /// except where serde_json writes a non-finite float as `null`. Only
+    /// rows where a `null` lands in a column that forbids it are checked
+    /// (see [`NullWatch`]).
     NullsOnly,
 }
 
@@ -28,6 +30,8 @@ pub(crate) struct UploadFields<'a> {
     pub name: &'a str,
     pub folder: &'a str,
     pub schema: &'a DatasetSchema,
+    /// `schema` as the request's JSON, written once per schema.
+    pub schema_json: &'a [u8],
     pub ai_project_id: Option<&'a str>,
 }
 
@@ -54,13 +58,12 @@ pub(crate) fn upload_body<R: Serialize>(
         ));
     }
     let columns = fields.schema.columns();
-    let nulls_matter = columns.iter().any(|c| !c.column_type.is_nullable());
 
     let mut buf = Vec::with_capacity(1024);
     buf.extend_from_slice(b"{\"name\":");
     write(&mut buf, fields.name);
     buf.extend_from_slice(b",\"schema\":");
-    write(&mut buf, &fields.schema.to_api());
+    buf.extend_from_slice(fields.schema_json);
     buf.extend_from_slice(b",\"folder\":");
     write(&mut buf, fields.folder);
     if let Some(project) = fields.ai_project_id {
@@ -69,12 +72,21 @@ pub(crate) fn upload_body<R: Serialize>(
     }
     buf.extend_from_slice(b",\"rows\":[");
     let rows_start = buf.len();
+    let flagged = Cell::new(false);
     for (index, row) in rows.iter().enumerate() {
         if index > 0 {
             buf.push(b',');
         }
         let start = buf.len();
-        if let Err(e) = serde_json::to_writer(&mut buf, row) {
+        flagged.set(false);
+        let written = match check {
+            RowCheck::Every => serde_json::to_writer(&mut buf, row),
+            RowCheck::NullsOnly => row.serialize(&mut serde_json::Serializer::with_formatter(
+                &mut buf,
+                NullWatch::new(columns, &flagged),
+            )),
+        };
+        if let Err(e) = written {
             buf.truncate(start);
             problems.push(Problem::row(
                 index,
@@ -84,14 +96,9 @@ pub(crate) fn upload_body<R: Serialize>(
             ));
             continue;
         }
-        let json = &buf[start..];
-        let needs_check = check_rows
-            && match check {
-                RowCheck::Every => true,
-                RowCheck::NullsOnly => nulls_matter && contains_null(json),
-            };
+        let needs_check = check_rows && (check == RowCheck::Every || flagged.get());
         if needs_check {
-            check_row(json, index, columns, &mut problems);
+            check_row(&buf[start..], index, columns, &mut problems);
         }
         if index == 63 {
             // Reserve for the rest from the size of the first rows. Pages
@@ -111,23 +118,19 @@ fn write<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(buf, value).expect("strings and column schemas always serialise");
 }
 
-/// Whether serialised JSON holds the token `null` (or the bytes `null`
-/// inside a string, which only costs a needless check).
-fn contains_null(json: &[u8]) -> bool {
-    json.windows(4).any(|w| w == b"null")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::datasets::ColumnType;
     use serde_json::{json, Value};
 
-    fn fields(schema: &DatasetSchema) -> UploadFields<'_> {
+    fn fields<'a>(schema: &'a DatasetSchema, json: &'a mut Vec<u8>) -> UploadFields<'a> {
+        *json = schema.request_json();
         UploadFields {
             name: "n",
             folder: "/f",
             schema,
+            schema_json: json,
             ai_project_id: Some("p"),
         }
     }
@@ -136,7 +139,7 @@ mod tests {
     fn body_is_the_request_the_spec_describes() {
         let schema = DatasetSchema::new().column("text", ColumnType::String);
         let rows = [json!({"text": "a"}), json!({"text": "b"})];
-        let body = upload_body(&fields(&schema), &rows, RowCheck::Every).unwrap();
+        let body = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).unwrap();
         let parsed: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(
             parsed,
@@ -153,6 +156,7 @@ mod tests {
             name: " ",
             folder: "",
             schema: &schema,
+            schema_json: b"[]",
             ai_project_id: None,
         };
         let err = upload_body::<Value>(&f, &[], RowCheck::Every).unwrap_err();
@@ -176,7 +180,12 @@ mod tests {
         }
         let schema = DatasetSchema::new().column("x", ColumnType::Double);
         let rows = [Row { x: 1.0 }, Row { x: f64::NAN }];
-        let err = upload_body(&fields(&schema), &rows, RowCheck::NullsOnly).unwrap_err();
+        let err = upload_body(
+            &fields(&schema, &mut Vec::new()),
+            &rows,
+            RowCheck::NullsOnly,
+        )
+        .unwrap_err();
         assert_eq!(
             err.problems()[0].to_string(),
             "row 1, column `x`: expected double, found null"
@@ -187,7 +196,7 @@ mod tests {
     fn large_bodies_are_reserved_once() {
         let schema = DatasetSchema::new().column("i", ColumnType::Integer);
         let rows: Vec<Value> = (0..10_000).map(|i| json!({"i": i})).collect();
-        let body = upload_body(&fields(&schema), &rows, RowCheck::Every).unwrap();
+        let body = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).unwrap();
         let parsed: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(parsed["rows"].as_array().unwrap().len(), 10_000);
     }

@@ -19,6 +19,7 @@
 //! ```
 
 mod body;
+mod null_watch;
 #[cfg(test)]
 mod properties;
 mod schema;
@@ -36,7 +37,9 @@ use crate::{Client, Error, RetryPolicy, Secret};
 use body::{upload_body, RowCheck, UploadFields};
 use nebius_tokenfactory_api::endpoints::CREATE_DATASET;
 use nebius_tokenfactory_api::types as api;
+use schema::PreparedSchema;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The dataset operations of a [`Client`]: `client.datasets()`.
@@ -67,7 +70,7 @@ impl<'c> Datasets<'c> {
             name.into(),
             folder.into(),
             rows,
-            SchemaSource::Derived(DatasetSchema::from_type::<T>),
+            SchemaSource::Derived(PreparedSchema::of::<T>),
         )
     }
 
@@ -100,7 +103,7 @@ impl<'c> Datasets<'c> {
 }
 
 enum SchemaSource {
-    Derived(fn() -> Result<DatasetSchema, InvalidInput>),
+    Derived(fn() -> Result<Arc<PreparedSchema>, InvalidInput>),
     Given(DatasetSchema),
 }
 
@@ -162,14 +165,15 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
 
     /// Checks everything, then sends the rows.
     pub async fn send(self) -> Result<Dataset, Error> {
-        let (schema, check) = match self.schema {
+        let (prepared, check) = match self.schema {
             SchemaSource::Derived(derive) => (derive()?, RowCheck::NullsOnly),
-            SchemaSource::Given(schema) => (schema, RowCheck::Every),
+            SchemaSource::Given(schema) => (Arc::new(PreparedSchema::new(schema)), RowCheck::Every),
         };
         let fields = UploadFields {
             name: &self.name,
             folder: &self.folder,
-            schema: &schema,
+            schema: &prepared.schema,
+            schema_json: &prepared.json,
             ai_project_id: self.ai_project_id.as_deref(),
         };
         let body = upload_body(&fields, self.rows, check)?;

@@ -93,11 +93,13 @@ fn wrong_for(t: &ColumnType) -> Option<Value> {
     }
 }
 
-fn fields(schema: &DatasetSchema) -> UploadFields<'_> {
+fn fields<'a>(schema: &'a DatasetSchema, json: &'a mut Vec<u8>) -> UploadFields<'a> {
+    *json = schema.request_json();
     UploadFields {
         name: "d",
         folder: "/f",
         schema,
+        schema_json: json,
         ai_project_id: None,
     }
 }
@@ -107,12 +109,12 @@ proptest! {
 
     #[test]
     fn any_rows_against_any_schema_never_panic(schema in schema(), rows in proptest::collection::vec(any_json(), 0..6)) {
-        let _ = upload_body(&fields(&schema), &rows, RowCheck::Every);
+        let _ = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every);
     }
 
     #[test]
     fn valid_rows_pass_and_round_trip((schema, rows) in schema().prop_flat_map(|s| { let r = valid_rows(&s); (Just(s), r) })) {
-        let body = upload_body(&fields(&schema), &rows, RowCheck::Every).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let body = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let parsed: Value = serde_json::from_slice(&body).unwrap();
         prop_assert_eq!(parsed["rows"].as_array().unwrap(), &rows);
     }
@@ -129,7 +131,7 @@ proptest! {
         };
         let mut rows = rows;
         rows[row][&target.name] = wrong;
-        let err = upload_body(&fields(&schema), &rows, RowCheck::Every).unwrap_err();
+        let err = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).unwrap_err();
         prop_assert!(
             err.problems().iter().any(|p| p.row == Some(row) && p.column.as_deref() == Some(target.name.as_str())),
             "{}", err
@@ -181,12 +183,13 @@ fn typed_rows_with_non_finite_floats_are_caught() {
         },
     ];
     // Infinity in an option column becomes null, which the column allows.
-    assert!(upload_body(&fields(&schema), &ok, RowCheck::NullsOnly).is_ok());
+    assert!(upload_body(&fields(&schema, &mut Vec::new()), &ok, RowCheck::NullsOnly).is_ok());
     let bad = [Row {
         x: f32::NAN,
         y: None,
     }];
-    let err = upload_body(&fields(&schema), &bad, RowCheck::NullsOnly).unwrap_err();
+    let err =
+        upload_body(&fields(&schema, &mut Vec::new()), &bad, RowCheck::NullsOnly).unwrap_err();
     assert_eq!(
         err.problems()[0].to_string(),
         "row 0, column `x`: expected float, found null"

@@ -4,7 +4,10 @@
 use super::{InvalidInput, Problem};
 use nebius_tokenfactory_api::types as api;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The type of a dataset column.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -273,6 +276,11 @@ impl DatasetSchema {
         problems
     }
 
+    /// The schema as it goes in the request body.
+    pub(crate) fn request_json(&self) -> Vec<u8> {
+        serde_json::to_vec(&self.to_api()).expect("column schemas always serialise")
+    }
+
     /// The schema as the generated API types have it.
     pub(crate) fn to_api(&self) -> Vec<api::ColumnSchemaInput> {
         self.columns
@@ -294,6 +302,46 @@ impl fmt::Display for DatasetSchema {
             write!(f, "{}: {}", c.name, c.column_type)?;
         }
         Ok(())
+    }
+}
+
+/// A schema with its request JSON, ready for any number of uploads.
+#[derive(Debug)]
+pub(crate) struct PreparedSchema {
+    pub schema: DatasetSchema,
+    pub json: Vec<u8>,
+}
+
+impl PreparedSchema {
+    pub(crate) fn new(schema: DatasetSchema) -> Self {
+        Self {
+            json: schema.request_json(),
+            schema,
+        }
+    }
+
+    /// The schema of row type `T`, derived once per type for the process:
+    /// deriving runs schemars and costs more than sending a small upload.
+    /// Keyed by schemars' `schema_id`, which differs between types whose
+    /// schemas differ; only successes are kept.
+    pub(crate) fn of<T: schemars::JsonSchema>() -> Result<Arc<Self>, InvalidInput> {
+        type Cache = Mutex<HashMap<Cow<'static, str>, Arc<PreparedSchema>>>;
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let id = T::schema_id();
+        if let Some(hit) = cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&id)
+        {
+            return Ok(hit.clone());
+        }
+        let prepared = Arc::new(Self::new(DatasetSchema::from_type::<T>()?));
+        cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(id, prepared.clone());
+        Ok(prepared)
     }
 }
 
