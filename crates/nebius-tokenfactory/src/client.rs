@@ -4,7 +4,7 @@ use crate::config::{ClientBuilder, API_KEY_ENV};
 use crate::datasets::Datasets;
 use crate::error::FieldError;
 use crate::retry::{self, RetryPolicy};
-use crate::Error;
+use crate::{Error, Secret};
 use bytes::Bytes;
 use nebius_tokenfactory_api::endpoints::Endpoint;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
@@ -27,6 +27,7 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    api_key: Secret,
     base_url: String,
     /// `base_url`, parsed once.
     base: reqwest::Url,
@@ -55,6 +56,9 @@ pub(crate) struct CallOptions {
     pub policy: Option<RetryPolicy>,
     pub max_retries: Option<u32>,
     pub timeout: Option<Duration>,
+    /// Credentials in this call's body, scrubbed (with the API key) from
+    /// anything the server sends back into errors or logs.
+    pub secrets: Vec<Secret>,
 }
 
 impl Client {
@@ -91,6 +95,7 @@ impl Client {
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
+                api_key: key.clone(),
                 base_url: b.base_url,
                 base,
                 auth,
@@ -154,7 +159,7 @@ impl Client {
         );
         let started = Instant::now();
         let result = self
-            .attempts(&method, &url, body, timeout, &policy, &span)
+            .attempts(&method, &url, body, timeout, &policy, &span, &call.secrets)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -172,7 +177,12 @@ impl Client {
         timeout: Duration,
         policy: &RetryPolicy,
         span: &tracing::Span,
+        secrets: &[Secret],
     ) -> Result<T, Error> {
+        let scrub = Scrubber {
+            api_key: &self.inner.api_key,
+            secrets,
+        };
         let mut retry = 0;
         loop {
             span.record("attempt", retry + 1);
@@ -189,20 +199,22 @@ impl Client {
                     if let Some(id) = &request_id {
                         span.record("request_id", id.as_str());
                     }
-                    tracing::trace!(body = %excerpt(&bytes), "response body");
+                    tracing::trace!(body = %scrub.excerpt(&bytes), "response body");
                     if status.is_success() {
                         return serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
                             status: status.as_u16(),
-                            body: excerpt(&bytes),
+                            body: scrub.excerpt(&bytes),
                             source,
                         });
                     }
-                    let error = error_from_response(status, &headers, &bytes, request_id);
+                    let error = error_from_response(status, &headers, &bytes, request_id, &scrub);
                     (error, retry::status_safety(status), Some(headers))
                 }
                 Err(e) => {
                     let safety = retry::transport_safety(&e);
-                    let error = if e.is_timeout() {
+                    // A connect timeout is a connection failure: the request
+                    // timeout did not run out, so naming it would mislead.
+                    let error = if e.is_timeout() && !e.is_connect() {
                         Error::Timeout { after: timeout }
                     } else {
                         Error::Connection { source: e }
@@ -212,12 +224,24 @@ impl Client {
             };
             match policy.delay(retry, safety, headers.as_ref()) {
                 Some(wait) => {
-                    tracing::info!(attempt = retry + 1, wait_ms = wait.as_millis() as u64, %error, "retrying");
+                    // The error's kind and status only: its message may quote the server.
+                    tracing::info!(
+                        attempt = retry + 1,
+                        wait_ms = wait.as_millis() as u64,
+                        error = error.kind(),
+                        status = error.status(),
+                        "retrying"
+                    );
                     tokio::time::sleep(wait).await;
                     retry += 1;
                 }
                 None => {
-                    tracing::debug!(attempt = retry + 1, %error, "request failed");
+                    tracing::debug!(
+                        attempt = retry + 1,
+                        error = error.kind(),
+                        status = error.status(),
+                        "request failed"
+                    );
                     return Err(error);
                 }
             }
@@ -257,6 +281,7 @@ fn error_from_response(
     headers: &HeaderMap,
     body: &[u8],
     request_id: Option<String>,
+    scrub: &Scrubber<'_>,
 ) -> Error {
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     if status == StatusCode::UNPROCESSABLE_ENTITY {
@@ -281,7 +306,8 @@ fn error_from_response(
     let message = json
         .as_ref()
         .and_then(server_message)
-        .unwrap_or_else(|| match excerpt(body) {
+        .map(|m| scrub.text(m))
+        .unwrap_or_else(|| match scrub.excerpt(body) {
             e if e.is_empty() => status
                 .canonical_reason()
                 .unwrap_or("no message")
@@ -322,17 +348,38 @@ fn server_message(json: &serde_json::Value) -> Option<String> {
         .or_else(|| json.pointer("/error/message").and_then(|m| m.as_str()))
         .or_else(|| json.get("message").and_then(|m| m.as_str()))
         .map(String::from)
-        .or_else(|| json.get("detail").map(|d| d.to_string()))
 }
 
-/// The start of a body, as text, cut at a character boundary.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT)]);
-    let mut text = text.trim().to_string();
-    if body.len() > BODY_EXCERPT {
-        text.push('…');
+/// Removes known credentials from text the server sent, which may echo a
+/// request (FastAPI's validation errors quote the input).
+struct Scrubber<'a> {
+    api_key: &'a Secret,
+    secrets: &'a [Secret],
+}
+
+impl Scrubber<'_> {
+    fn text(&self, mut text: String) -> String {
+        for secret in std::iter::once(self.api_key).chain(self.secrets) {
+            let value = secret.expose();
+            if !value.is_empty() && text.contains(value) {
+                text = text.replace(value, "[REDACTED]");
+            }
+        }
+        text
     }
-    text
+
+    /// The start of a body, as text, scrubbed, cut at a character boundary.
+    fn excerpt(&self, body: &[u8]) -> String {
+        // Scrub a little more than is kept, so that a secret cut by the
+        // limit is still found whole.
+        let window = &body[..body.len().min(BODY_EXCERPT * 2)];
+        let text = self.text(String::from_utf8_lossy(window).trim().to_string());
+        let mut cut: String = text.chars().take(BODY_EXCERPT).collect();
+        if body.len() > cut.len() {
+            cut.push('…');
+        }
+        cut
+    }
 }
 
 #[cfg(test)]

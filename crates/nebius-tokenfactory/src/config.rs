@@ -170,23 +170,42 @@ impl ClientBuilder {
         crate::Client::from_builder(self)
     }
 
-    /// Checks the base URL: parseable, http(s), and plain http only where allowed.
+    /// Checks the base URL: parseable, http(s), without credentials in it,
+    /// and plain http only where allowed. Errors show it without userinfo.
     pub(crate) fn checked_base_url(&self) -> Result<reqwest::Url, Error> {
+        let shown = without_userinfo(&self.base_url);
         let url = reqwest::Url::parse(&self.base_url).map_err(|e| Error::InvalidBaseUrl {
-            url: self.base_url.clone(),
+            url: shown.clone(),
             reason: e.to_string(),
         })?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::InvalidBaseUrl {
+                url: shown,
+                reason: "it holds credentials; pass the API key with ClientBuilder::with_api_key"
+                    .into(),
+            });
+        }
         match url.scheme() {
             "https" => Ok(url),
             "http" if self.allow_insecure_http || is_loopback(&url) => Ok(url),
-            "http" => Err(Error::InsecureBaseUrl {
-                url: self.base_url.clone(),
-            }),
+            "http" => Err(Error::InsecureBaseUrl { url: shown }),
             other => Err(Error::InvalidBaseUrl {
-                url: self.base_url.clone(),
+                url: shown,
                 reason: format!("the scheme `{other}` is not http or https"),
             }),
         }
+    }
+}
+
+/// `url` with any `user:password@` replaced, so that errors never show it.
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
     }
 }
 

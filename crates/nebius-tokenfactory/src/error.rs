@@ -129,6 +129,27 @@ impl Error {
         }
     }
 
+    /// A short name of the error's kind, for logs: unlike the message, it
+    /// never quotes the server.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::MissingApiKey { .. } => "missing_api_key",
+            Error::InvalidApiKey => "invalid_api_key",
+            Error::InvalidUserAgent(_) => "invalid_user_agent",
+            Error::InvalidBaseUrl { .. } => "invalid_base_url",
+            Error::InsecureBaseUrl { .. } => "insecure_base_url",
+            Error::HttpClient(_) => "http_client",
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Validation { .. } => "validation",
+            Error::Authentication { .. } => "authentication",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::Api { .. } => "api",
+            Error::Timeout { .. } => "timeout",
+            Error::Connection { .. } => "connection",
+            Error::Decode { .. } => "decode",
+        }
+    }
+
     /// The HTTP status, for errors that come from a response.
     pub fn status(&self) -> Option<u16> {
         match self {

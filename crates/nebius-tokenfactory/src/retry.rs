@@ -21,8 +21,10 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::time::{Duration, SystemTime};
 
-/// How failed requests are retried.
+/// How failed requests are retried. Build it from [`RetryPolicy::default`]
+/// (or [`RetryPolicy::none`]) and the `with_*` setters.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retries off. Default 2.
     pub max_retries: u32,
@@ -80,6 +82,12 @@ impl RetryPolicy {
     /// repeat.
     pub fn with_ambiguous_retries(mut self, retry: bool) -> Self {
         self.retry_ambiguous = retry;
+        self
+    }
+
+    /// Sets [`Self::max_retry_after`].
+    pub fn with_max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
         self
     }
 
@@ -151,14 +159,16 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
+    // `try_from`: a server may send any number, and one too large for a
+    // Duration must not panic; the caller caps the wait anyway.
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        if ms.is_finite() && ms >= 0.0 {
-            return Some(Duration::from_secs_f64(ms / 1000.0));
+        if let Ok(wait) = Duration::try_from_secs_f64(ms / 1000.0) {
+            return Some(wait);
         }
     }
     let value = text("retry-after")?;
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return Duration::try_from_secs_f64(secs).ok();
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -279,6 +289,19 @@ mod tests {
         );
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(retry_after(&headers(&[("retry-after", "-1")]), now), None);
+        assert_eq!(retry_after(&headers(&[("retry-after", "NaN")]), now), None);
+        // Too large for a Duration: no panic, and no wait from this header.
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "1e300")]), now),
+            None
+        );
+        assert_eq!(
+            retry_after(
+                &headers(&[("retry-after-ms", "1e300"), ("retry-after", "2")]),
+                now
+            ),
+            Some(Duration::from_secs(2))
+        );
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 

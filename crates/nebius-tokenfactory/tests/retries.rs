@@ -19,14 +19,32 @@ async fn upload(server: &ScriptedServer, policy: Option<RetryPolicy>) -> Result<
         .map(|d| d.name)
 }
 
+/// A policy whose own backoff is an hour: a test using it finishes only if
+/// the server's Retry-After was read and obeyed instead.
+fn server_decides() -> RetryPolicy {
+    RetryPolicy::default().with_backoff(Duration::from_secs(3600), Duration::from_secs(3600))
+}
+
+/// Fails the test, rather than hang it, when a retry waits the backoff.
+async fn within_a_minute<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(60), f)
+        .await
+        .expect("the retry waited the hour-long backoff: the server's Retry-After was ignored")
+}
+
 #[tokio::test]
-async fn rate_limits_and_unavailable_are_retried_then_succeed() {
+async fn rate_limits_and_unavailable_are_retried_after_the_servers_wait() {
     let server = ScriptedServer::start(vec![
         Reply::new(429, "{}").header("retry-after-ms", "5"),
         Reply::new(503, "{}").header("retry-after", "0"),
         Reply::new(200, dataset_json("d")),
     ]);
-    assert_eq!(upload(&server, None).await.unwrap(), "d");
+    assert_eq!(
+        within_a_minute(upload(&server, Some(server_decides())))
+            .await
+            .unwrap(),
+        "d"
+    );
     assert_eq!(server.received().len(), 3);
 }
 
@@ -126,8 +144,43 @@ async fn retry_after_as_an_http_date_is_honoured() {
         Reply::new(429, "{}").header("retry-after", &past),
         Reply::new(200, dataset_json("d")),
     ]);
-    assert_eq!(upload(&server, None).await.unwrap(), "d");
+    assert_eq!(
+        within_a_minute(upload(&server, Some(server_decides())))
+            .await
+            .unwrap(),
+        "d"
+    );
     assert_eq!(server.received().len(), 2);
+}
+
+/// Counts the client's "retrying" events.
+#[derive(Clone, Default)]
+struct RetryEvents(std::sync::Arc<std::sync::Mutex<String>>);
+
+impl RetryEvents {
+    fn count(&self) -> usize {
+        self.0.lock().unwrap().matches("retrying").count()
+    }
+}
+
+impl std::io::Write for RetryEvents {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap()
+            .push_str(&String::from_utf8_lossy(buf));
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for RetryEvents {
+    type Writer = RetryEvents;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
 }
 
 fn httpdate_in_the_past() -> String {
@@ -137,6 +190,12 @@ fn httpdate_in_the_past() -> String {
 
 #[tokio::test]
 async fn refused_connections_are_retried_and_then_reported() {
+    let retries = RetryEvents::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(retries.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
     let url = common::closed_port_url();
     let c = client(&url).build().unwrap();
     let err = c
@@ -145,6 +204,11 @@ async fn refused_connections_are_retried_and_then_reported() {
         .send()
         .await
         .unwrap_err();
+    assert_eq!(
+        retries.count(),
+        2,
+        "nothing was sent, so both retries are safe"
+    );
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert!(

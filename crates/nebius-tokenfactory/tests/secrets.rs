@@ -44,10 +44,15 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
+    // The server echoes what it got, as FastAPI's validation errors do:
+    // the key to every call, the S3 secret to the import.
+    let echo_key = format!(r#"{{"detail": "bad input: key={KEY}"}}"#);
+    let echo_both = format!(r#"{{"detail": "bad input: key={KEY} s3_secret_key={S3_SECRET}"}}"#);
     let server = ScriptedServer::start(vec![
-        Reply::new(401, r#"{"detail": "Invalid token"}"#).header("x-request-id", "r1"),
-        Reply::new(429, r#"{"detail": "slow"}"#).header("retry-after", "0"),
-        Reply::new(500, r#"{"detail": "boom"}"#),
+        Reply::new(401, echo_key).header("x-request-id", "r1"),
+        Reply::new(429, echo_both.clone()).header("retry-after", "0"),
+        Reply::new(500, echo_both),
+        Reply::new(200, format!("not json, but it echoes {KEY}")),
     ]);
     let builder = client(&server.url).with_retry_policy(RetryPolicy::default().with_max_retries(1));
     assert_clean("ClientBuilder Debug", &format!("{builder:?} {builder:#?}"));
@@ -76,8 +81,24 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let err = c.datasets().import_s3(import).send().await.unwrap_err();
     assert_clean("import error", &format!("{err} {err:?}"));
 
+    let err = c
+        .datasets()
+        .upload("d", "/f", &reviews())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, nebius_tokenfactory::Error::Decode { .. }),
+        "{err:?}"
+    );
+    assert_clean("decode error", &format!("{err} {err:?}"));
+    assert!(
+        err.to_string().contains("[REDACTED]"),
+        "the echo is scrubbed, not dropped: {err}"
+    );
+
     let requests = server.received();
-    assert_eq!(requests.len(), 3);
+    assert_eq!(requests.len(), 4);
     // The secrets did go where they belong.
     assert_eq!(
         requests[0].header("authorization"),

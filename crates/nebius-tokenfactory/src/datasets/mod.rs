@@ -262,8 +262,10 @@ impl ImportS3<'_> {
         };
         let body =
             serde_json::to_vec(&request).expect("the generated request type always serialises");
+        let mut call = self.call;
+        call.secrets.push(request.s3_secret_key);
         self.client
-            .execute(&CREATE_DATASET, body.into(), &self.call)
+            .execute(&CREATE_DATASET, body.into(), &call)
             .await
     }
 }

@@ -172,7 +172,12 @@ impl DatasetSchema {
     /// assert_eq!(schema.to_string(), "text: string, stars: integer, helpful: option<boolean>, tags: json");
     /// ```
     pub fn from_type<T: schemars::JsonSchema>() -> Result<Self, InvalidInput> {
-        let root = schemars::SchemaGenerator::default().into_root_schema_for::<T>();
+        // The serialising side: `skip_serializing`, `rename(serialize = ..)`
+        // and `skip_serializing_if` then show as they reach the wire.
+        let root = schemars::generate::SchemaSettings::default()
+            .for_serialize()
+            .into_generator()
+            .into_root_schema_for::<T>();
         let root = root.as_value();
         let defs = root.get("$defs").cloned().unwrap_or(Value::Null);
         let type_name = T::schema_name();
@@ -184,8 +189,28 @@ impl DatasetSchema {
         };
         let mut schema = DatasetSchema::new();
         let mut problems = Vec::new();
+        if object
+            .get("additionalProperties")
+            .is_some_and(|a| a != &Value::Bool(false))
+        {
+            // `#[serde(flatten)]` of a map: keys no schema can list.
+            problems.push(Problem::schema(format!(
+                "the row type `{type_name}` writes keys of its own choosing (a flattened map), which no column schema can list"
+            )));
+        }
+        let required: Vec<&str> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         for (name, property) in properties {
+            // A field serde may leave out (`skip_serializing_if`) must be an
+            // option column, which a row may lack.
+            let optional = !required.contains(&name.as_str());
             match column_type(property, &defs) {
+                Ok(t) if optional && !t.is_nullable() => schema
+                    .columns
+                    .push(Column::new(name.clone(), ColumnType::option(t))),
                 Ok(t) => schema.columns.push(Column::new(name.clone(), t)),
                 Err(why) => {
                     problems.push(Problem::column(name, format!("{why} (in `{type_name}`)")))
@@ -443,7 +468,8 @@ fn value_type(value: &Value) -> ColumnType {
         Value::String(_) => ColumnType::String,
         Value::Bool(_) => ColumnType::Boolean,
         Value::Number(n) if n.is_i64() => ColumnType::Integer,
-        Value::Number(n) if n.is_u64() => ColumnType::Double, // beyond i64
+        // Beyond i64: no integer column holds it, and a double would lose it.
+        Value::Number(n) if n.is_u64() => ColumnType::Json,
         Value::Number(_) => ColumnType::Double,
         Value::Null => ColumnType::Null,
         Value::Array(_) | Value::Object(_) => ColumnType::Json,
@@ -565,6 +591,43 @@ mod tests {
         assert!(text.contains("column `count`: usize values"), "{text}");
     }
 
+    #[allow(dead_code)]
+    #[derive(Serialize, JsonSchema)]
+    struct SerdeShaped {
+        #[serde(rename(serialize = "wire_name", deserialize = "other"))]
+        renamed: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        sometimes: String,
+        #[serde(skip_serializing)]
+        never: String,
+        #[serde(default)]
+        defaulted: i32,
+    }
+
+    #[test]
+    fn the_schema_follows_serialisation() {
+        assert_eq!(
+            DatasetSchema::from_type::<SerdeShaped>()
+                .unwrap()
+                .to_string(),
+            "wire_name: string, sometimes: option<string>, defaulted: integer"
+        );
+    }
+
+    #[allow(dead_code)]
+    #[derive(Serialize, JsonSchema)]
+    struct Flattened {
+        id: i64,
+        #[serde(flatten)]
+        rest: HashMap<String, String>,
+    }
+
+    #[test]
+    fn flattened_maps_are_refused() {
+        let err = DatasetSchema::from_type::<Flattened>().unwrap_err();
+        assert!(err.to_string().contains("a flattened map"), "{err}");
+    }
+
     #[test]
     fn non_struct_rows_are_refused() {
         let err = DatasetSchema::from_type::<Vec<i32>>().unwrap_err();
@@ -586,6 +649,12 @@ mod tests {
             "a: double, b: option<string>, c: json, d: option<boolean>, e: option<integer>"
         );
         assert!(DatasetSchema::infer(&[json!([1])]).is_err());
+        assert_eq!(
+            DatasetSchema::infer(&[json!({"big": u64::MAX})])
+                .unwrap()
+                .to_string(),
+            "big: json"
+        );
         assert!(DatasetSchema::infer(&[]).is_err());
     }
 
