@@ -50,6 +50,15 @@ impl fmt::Debug for Client {
     }
 }
 
+/// One request, as every attempt of a call sends it.
+struct Request {
+    method: reqwest::Method,
+    url: reqwest::Url,
+    /// Cheap to clone: attempts share the buffer.
+    body: Bytes,
+    timeout: Duration,
+}
+
 /// Per-call overrides of the client's settings.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CallOptions {
@@ -145,10 +154,13 @@ impl Client {
         if let Some(retries) = call.max_retries {
             policy.max_retries = retries;
         }
-        let timeout = call.timeout.unwrap_or(self.inner.timeout);
-        let url = self.url(endpoint);
-        let method = reqwest::Method::from_bytes(endpoint.method.as_bytes())
-            .expect("the generated endpoints hold valid HTTP methods");
+        let request = Request {
+            method: reqwest::Method::from_bytes(endpoint.method.as_bytes())
+                .expect("the generated endpoints hold valid HTTP methods"),
+            url: self.url(endpoint),
+            body,
+            timeout: call.timeout.unwrap_or(self.inner.timeout),
+        };
         let span = tracing::info_span!(
             "nebius_tokenfactory.request",
             operation = endpoint.operation_id,
@@ -159,7 +171,7 @@ impl Client {
         );
         let started = Instant::now();
         let result = self
-            .attempts(&method, &url, body, timeout, &policy, &span, &call.secrets)
+            .attempts(&request, &policy, &span, &call.secrets)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -171,10 +183,7 @@ impl Client {
     /// latest attempt.
     async fn attempts<T: DeserializeOwned>(
         &self,
-        method: &reqwest::Method,
-        url: &reqwest::Url,
-        body: Bytes,
-        timeout: Duration,
+        request: &Request,
         policy: &RetryPolicy,
         span: &tracing::Span,
         secrets: &[Secret],
@@ -186,10 +195,7 @@ impl Client {
         let mut retry = 0;
         loop {
             span.record("attempt", retry + 1);
-            let (error, safety, headers) = match self
-                .attempt(method, url, body.clone(), timeout)
-                .await
-            {
+            let (error, safety, headers) = match self.attempt(request).await {
                 Ok((status, headers, bytes)) => {
                     let request_id = headers
                         .get("x-request-id")
@@ -215,7 +221,9 @@ impl Client {
                     // A connect timeout is a connection failure: the request
                     // timeout did not run out, so naming it would mislead.
                     let error = if e.is_timeout() && !e.is_connect() {
-                        Error::Timeout { after: timeout }
+                        Error::Timeout {
+                            after: request.timeout,
+                        }
                     } else {
                         Error::Connection { source: e }
                     };
@@ -250,22 +258,19 @@ impl Client {
 
     async fn attempt(
         &self,
-        method: &reqwest::Method,
-        url: &reqwest::Url,
-        body: Bytes,
-        timeout: Duration,
+        request: &Request,
     ) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
         let mut response = self
             .inner
             .http
-            .request(method.clone(), url.clone())
+            .request(request.method.clone(), request.url.clone())
             .header(AUTHORIZATION, self.inner.auth.clone())
             .header(USER_AGENT, self.inner.user_agent.clone())
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .header("api-version", nebius_tokenfactory_api::API_VERSION)
-            .timeout(timeout)
-            .body(body)
+            .timeout(request.timeout)
+            .body(request.body.clone())
             .send()
             .await?;
         let status = response.status();
