@@ -197,7 +197,6 @@ fn settings(enums: &[OpenEnum], options: &Options) -> GenerationSettings {
 /// The `endpoints` module: method and path of every generated operation,
 /// for callers that build a request themselves (to stream a body, say).
 fn endpoints(doc: &Value) -> TokenStream {
-    use heck::ToShoutySnakeCase;
     let mut consts = Vec::new();
     visit::for_each_operation(&mut doc.clone(), &mut |path, method, op| {
         let id = op
@@ -205,7 +204,7 @@ fn endpoints(doc: &Value) -> TokenStream {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let name = quote::format_ident!("{}", id.to_shouty_snake_case());
+        let name = quote::format_ident!("{}", const_name(&id));
         let method = method.to_uppercase();
         let doc = format!("`{method} {path}`");
         consts.push(quote::quote! {
@@ -229,6 +228,28 @@ fn endpoints(doc: &Value) -> TokenStream {
             }
             #(#consts)*
         }
+    }
+}
+
+/// A Rust constant name for an operation id: SHOUTY_SNAKE_CASE, made a
+/// valid identifier whatever the id holds.
+fn const_name(id: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    let name: String = id
+        .to_shouty_snake_case()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match name.chars().next() {
+        None => "OPERATION".into(),
+        Some(c) if c.is_alphabetic() || c == '_' => name,
+        Some(_) => format!("OP_{name}"),
     }
 }
 

@@ -4,17 +4,19 @@
 use super::kind::{ChangeKind, Place, Severity};
 use super::report::{Change, Group, Subject};
 use super::schema::{escape, resolve, Docs, Walker};
-use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// For every operation, `(operation id, Rust method name)`: the codegen's
 /// own naming rule (`nebius_tokenfactory_codegen::normalize::method_names`),
-/// snake-cased as progenitor does.
+/// as the Rust method progenitor generates.
 pub fn method_names(doc: &Value) -> HashMap<(String, String), (String, String)> {
     nebius_tokenfactory_codegen::normalize::method_names(doc)
         .into_iter()
-        .map(|n| ((n.path, n.method), (n.operation_id, n.name.to_snake_case())))
+        .map(|n| {
+            let rust = n.rust_name();
+            ((n.path, n.method), (n.operation_id, rust))
+        })
         .collect()
 }
 

@@ -10,6 +10,7 @@
 
 use super::{visit, Diagnostics};
 use crate::Error;
+use heck::ToSnakeCase;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -27,14 +28,31 @@ pub struct MethodName {
     pub name: String,
 }
 
+impl MethodName {
+    /// The Rust method progenitor generates for this name: snake case, with
+    /// `_` before a leading digit and after a keyword (`type` → `type_`).
+    pub fn rust_name(&self) -> String {
+        let snake = self.name.to_snake_case();
+        let snake = match snake.chars().next() {
+            Some(c) if c.is_alphabetic() || c == '_' => snake,
+            _ => format!("_{snake}"),
+        };
+        if syn::parse_str::<syn::Ident>(&snake).is_err() {
+            format!("{snake}_")
+        } else {
+            snake
+        }
+    }
+}
+
 /// The names this pass gives every operation of `doc`, in document order.
 /// The xtask uses it to report what a spec change does to method names.
 pub fn method_names(doc: &Value) -> Vec<MethodName> {
     let mut names: Vec<MethodName> = visit::operations(doc)
         .map(|(path, method, op)| {
             let operation_id = match op.get("operationId").and_then(Value::as_str) {
-                Some(id) => id.to_string(),
-                None => format!("{method}{}", sanitize(path)),
+                Some(id) if !id.trim().is_empty() => id.to_string(),
+                _ => format!("{method}{}", sanitize(path)),
             };
             let name = shorten(&operation_id, path, method);
             MethodName {
@@ -45,13 +63,24 @@ pub fn method_names(doc: &Value) -> Vec<MethodName> {
             }
         })
         .collect();
+    // progenitor snake-cases names, so `createThing` and `create_thing`
+    // are one method: collisions are counted on the snake case.
     let mut counts: HashMap<String, usize> = HashMap::new();
     for n in &names {
-        *counts.entry(n.name.clone()).or_default() += 1;
+        *counts.entry(n.name.to_snake_case()).or_default() += 1;
     }
     for n in &mut names {
-        if counts[&n.name] > 1 {
+        if counts[&n.name.to_snake_case()] > 1 {
             n.name = n.operation_id.clone();
+        }
+    }
+    // Full ids that still meet get a number, in document order.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for n in &mut names {
+        let count = seen.entry(n.name.to_snake_case()).or_default();
+        *count += 1;
+        if *count > 1 {
+            n.name = format!("{}_{count}", n.name);
         }
     }
     names
@@ -152,10 +181,40 @@ mod tests {
     }
 
     #[test]
+    fn names_that_meet_in_snake_case_are_kept_apart() {
+        assert_eq!(
+            ids(json!({"paths": {
+                "/a": {"get": {"operationId": "createThing"}},
+                "/b": {"get": {"operationId": "create_thing"}},
+                "/c": {"get": {"operationId": "create_thing"}}
+            }})),
+            ["createThing", "create_thing_2", "create_thing_3"]
+        );
+    }
+
+    #[test]
+    fn rust_names_are_what_progenitor_generates() {
+        let name = |n: &str| {
+            MethodName {
+                path: "/".into(),
+                method: "get".into(),
+                operation_id: n.into(),
+                name: n.into(),
+            }
+            .rust_name()
+        };
+        assert_eq!(name("createThing"), "create_thing");
+        assert_eq!(name("type"), "type_");
+        assert_eq!(name("1st_thing"), "_1st_thing");
+    }
+
+    #[test]
     fn missing_ids_are_made_from_method_and_path() {
         assert_eq!(
-            ids(json!({"paths": {"/v1/models/{id}": {"get": {}}}})),
-            ["get_v1_models__id_"]
+            ids(
+                json!({"paths": {"/v1/models/{id}": {"get": {}}, "/x": {"get": {"operationId": " "}}}})
+            ),
+            ["get_v1_models__id_", "get_x"]
         );
     }
 }
