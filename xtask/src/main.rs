@@ -19,7 +19,8 @@ usage:
       Load the upstream document (default https://api.tokenfactory.nebius.com/openapi.json,
       or a local JSON or YAML file), prove that it generates a client, print the change
       report against openapi.json, and write it in canonical form with a CHANGELOG.md entry.
-      --check           write nothing; exit 1 when upstream differs from openapi.json
+      --check           write nothing but the --report file, if one is named;
+                        exit 1 when upstream differs from openapi.json
       --allow-breaking  write even when the report has breaking changes
       --report PATH     also write the report to PATH (.json, .md, or text)
       --root PATH       the repository root (default: this workspace)

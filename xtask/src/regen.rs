@@ -17,8 +17,15 @@ use std::time::Duration;
 
 /// The vendored document, relative to the repository root.
 pub const SPEC_FILE: &str = "openapi.json";
-/// The changelog that records `info.version`, relative to the root.
+/// The changelog that records `info.version`, relative to the root; it is
+/// created when missing.
 pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
+/// The published crates' own changelogs, which record `info.version` too,
+/// where they exist.
+pub const CRATE_CHANGELOGS: [&str; 2] = [
+    "crates/nebius-tokenfactory/CHANGELOG.md",
+    "crates/codegen/CHANGELOG.md",
+];
 
 /// What `regen` was asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,8 +134,8 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
     write(&options.root, &canonical, &generated.api_version)?;
     let _ = writeln!(
         out,
-        "\nwrote {} (info.version {}) and its {} entry; `cargo build` regenerates the client",
-        SPEC_FILE, generated.api_version, CHANGELOG_FILE
+        "\nwrote {} (info.version {}) and the changelog entries; `cargo build` regenerates the client",
+        SPEC_FILE, generated.api_version
     );
     Ok(Outcome::Written(generated.api_version))
 }
@@ -154,24 +161,27 @@ fn report_format(path: &Path) -> Format {
     }
 }
 
-/// Writes the spec and the changelog, each atomically. The changelog text
-/// is prepared before either is replaced, so a read failure changes nothing.
+/// Writes the spec and the changelogs as one change: every new text is
+/// prepared and staged first, so a read or write failure changes nothing
+/// (see [`spec::replace_all`]).
 fn write(root: &Path, canonical: &str, version: &str) -> Result<()> {
-    let changelog_path = root.join(CHANGELOG_FILE);
-    let current = match std::fs::read_to_string(&changelog_path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(Error::Read {
-                path: changelog_path,
-                source,
-            })
+    let mut files = vec![(root.join(SPEC_FILE), canonical.to_string())];
+    for (name, required) in
+        std::iter::once((CHANGELOG_FILE, true)).chain(CRATE_CHANGELOGS.map(|c| (c, false)))
+    {
+        let path = root.join(name);
+        let current = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => return Err(Error::Read { path, source }),
+        };
+        if current.is_none() && !required {
+            continue;
         }
-    };
-    let updated = changelog::record(current.as_deref(), version);
-    spec::write_atomic(&root.join(SPEC_FILE), canonical.as_bytes())?;
-    if current.as_deref() != Some(updated.as_str()) {
-        spec::write_atomic(&changelog_path, updated.as_bytes())?;
+        let updated = changelog::record(current.as_deref(), version);
+        if current.as_deref() != Some(updated.as_str()) {
+            files.push((path, updated));
+        }
     }
-    Ok(())
+    spec::replace_all(&files)
 }

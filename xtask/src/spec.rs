@@ -222,6 +222,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Replaces several files as one change. Every new text is written to a
+/// temporary file beside its target first; only when all are written are
+/// they renamed into place. Should a rename fail, the files already
+/// replaced get their old contents back, so the tree is as it was.
+pub fn replace_all(files: &[(PathBuf, String)]) -> Result<()> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let discard = |staged: &[(PathBuf, PathBuf)]| {
+        for (temp, _) in staged {
+            let _ = fs::remove_file(temp);
+        }
+    };
+    for (path, text) in files {
+        let temp = temp_path(path);
+        let written = (|| {
+            let mut file = fs::File::create(&temp)?;
+            file.write_all(text.as_bytes())?;
+            file.sync_all()
+        })();
+        if let Err(source) = written {
+            let _ = fs::remove_file(&temp);
+            discard(&staged);
+            return Err(Error::Write {
+                path: path.clone(),
+                source,
+            });
+        }
+        staged.push((temp, path.clone()));
+    }
+    let originals: Vec<Option<Vec<u8>>> =
+        staged.iter().map(|(_, path)| fs::read(path).ok()).collect();
+    for (i, (temp, path)) in staged.iter().enumerate() {
+        if let Err(source) = fs::rename(temp, path) {
+            discard(&staged[i..]);
+            for ((_, done), original) in staged[..i].iter().zip(&originals) {
+                let _ = match original {
+                    Some(bytes) => fs::write(done, bytes),
+                    None => fs::remove_file(done),
+                };
+            }
+            return Err(Error::Write {
+                path: path.clone(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// `.NAME.tmp-PID` beside `path`.
 fn temp_path(path: &Path) -> PathBuf {
     let name = path
@@ -235,6 +283,40 @@ fn temp_path(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn replace_all_changes_every_file_or_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        let b = dir.path().join("b.txt");
+        fs::write(&a, "old a").unwrap();
+        replace_all(&[(a.clone(), "new a".into()), (b.clone(), "new b".into())]).unwrap();
+        assert_eq!(fs::read_to_string(&a).unwrap(), "new a");
+        assert_eq!(fs::read_to_string(&b).unwrap(), "new b");
+
+        // A directory where the second file goes: its rename fails, after
+        // the first file was replaced, which must get its old text back.
+        let blocked = dir.path().join("blocked");
+        fs::create_dir(&blocked).unwrap();
+        fs::write(blocked.join("inside"), "x").unwrap();
+        let err = replace_all(&[
+            (a.clone(), "newer a".into()),
+            (blocked.clone(), "text".into()),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("cannot write"), "{err}");
+        assert_eq!(fs::read_to_string(&a).unwrap(), "new a");
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["a.txt", "b.txt", "blocked"],
+            "no temporary file is left"
+        );
+    }
 
     #[test]
     fn sources_are_urls_or_paths() {

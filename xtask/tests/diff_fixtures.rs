@@ -362,9 +362,10 @@ fn parameters_and_a_recursive_schema_across_3_0_yaml_and_3_1_json() {
                 format!("{path}/4")
             ),
             // `type: [string, null]` against `type: string`.
+            // Optional, so generated as an `Option` already: null decodes.
             (
                 "response_property_became_nullable".to_string(),
-                B,
+                C,
                 "/components/schemas/Tree/properties/label".to_string()
             ),
             // A recursive ref against an inline copy: compared, and the walk stops.

@@ -184,7 +184,10 @@ pub enum Event {
     /// A property became optional.
     BecameOptional,
     /// The schema allows null now.
-    BecameNullable,
+    BecameNullable {
+        /// Whether it is an optional property, generated as an `Option`.
+        optional: bool,
+    },
     /// The schema no longer allows null.
     NoLongerNullable,
     /// The JSON type changed, or a `$ref` points at another schema.
@@ -292,12 +295,17 @@ pub fn classify(event: &Event, place: Place, label: &str, location: String) -> C
             Breaking,
             format!("property {label} became optional: old clients fail to decode responses without it, and its field changes from `T` to `Option<T>`"),
         ),
-        Event::BecameNullable if sends => (
+        Event::BecameNullable { .. } if sends => (
             K::RequestPropertyBecameNullable,
             PotentiallyBreaking,
             format!("{label} accepts null now: its Rust type becomes `Option<T>`"),
         ),
-        Event::BecameNullable => (
+        Event::BecameNullable { optional: true } => (
+            K::ResponsePropertyBecameNullable,
+            Compatible,
+            format!("{label} may be null now: it is optional, so its field is an `Option<T>` already and null decodes as `None`"),
+        ),
+        Event::BecameNullable { optional: false } => (
             K::ResponsePropertyBecameNullable,
             Breaking,
             format!("{label} may be null now: old clients fail to decode a null, and its Rust type becomes `Option<T>`"),

@@ -344,6 +344,9 @@ pub struct Walker<'a> {
     place: Place,
     /// Refs being expanded against an inline schema, to stop on cycles.
     stack: Vec<String>,
+    /// Whether the schema being compared is an optional property: its Rust
+    /// field is an `Option` already, so a null decodes as `None`.
+    optional_property: bool,
     /// What was found.
     pub changes: Vec<Change>,
 }
@@ -355,6 +358,7 @@ impl<'a> Walker<'a> {
             docs,
             place,
             stack: Vec::new(),
+            optional_property: false,
             changes: Vec::new(),
         }
     }
@@ -394,10 +398,11 @@ impl<'a> Walker<'a> {
         if depth > MAX_DEPTH {
             return;
         }
+        let optional = std::mem::take(&mut self.optional_property);
         let o = view(old, old_ptr);
         let n = view(new, new_ptr.clone());
         match (o.nullable, n.nullable) {
-            (false, true) => self.emit(Event::BecameNullable, label, &new_ptr),
+            (false, true) => self.emit(Event::BecameNullable { optional }, label, &new_ptr),
             (true, false) => self.emit(Event::NoLongerNullable, label, &new_ptr),
             _ => {}
         }
@@ -703,6 +708,7 @@ impl<'a> Walker<'a> {
                         (true, false) => self.emit(Event::BecameOptional, &child, &np),
                         _ => {}
                     }
+                    self.optional_property = !required(new, name);
                     self.compare_at(old_schema, new_schema, op, np, &child, depth + 1);
                 }
             }
@@ -723,7 +729,7 @@ impl<'a> Walker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::kind::ChangeKind;
+    use crate::diff::kind::{ChangeKind, Severity};
     use serde_json::json;
 
     fn kinds(old: Value, new: Value, place: Place) -> Vec<(ChangeKind, String)> {
@@ -762,6 +768,37 @@ mod tests {
         assert_eq!(
             kinds(old.clone(), new.clone(), Place::Response),
             [(ChangeKind::ResponsePropertyBecameNullable, "/n".into())]
+        );
+        let change = |old_required: bool| {
+            let wrap = |p: Value| json!({"type": "object", "required": if old_required { json!(["p"]) } else { json!([]) }, "properties": {"p": p}});
+            let renames = HashMap::new();
+            let docs = Docs {
+                old: &Value::Null,
+                new: &Value::Null,
+                renames: &renames,
+            };
+            let mut w = Walker::new(docs, Place::Response);
+            w.compare(
+                &wrap(json!({"type": "string"})),
+                &wrap(json!({"type": "string", "nullable": true})),
+                "",
+                "",
+                "S",
+            );
+            w.changes
+                .into_iter()
+                .map(|c| c.severity)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            change(true),
+            [Severity::Breaking],
+            "a required field becomes an Option"
+        );
+        assert_eq!(
+            change(false),
+            [Severity::Compatible],
+            "an optional field already is one"
         );
         assert_eq!(
             kinds(old, new, Place::Request),
