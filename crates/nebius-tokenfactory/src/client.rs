@@ -375,9 +375,9 @@ impl Scrubber<'_> {
 
     /// The start of a body, as text, scrubbed, cut at a character boundary.
     fn excerpt(&self, body: &[u8]) -> String {
-        // Scrub a little more than is kept, so that a secret cut by the
-        // limit is still found whole.
-        let window = &body[..body.len().min(BODY_EXCERPT * 2)];
+        // Scrub more than is kept: the excerpt's characters take up to 4
+        // bytes each, and a secret cut by the window must still be whole.
+        let window = &body[..body.len().min(BODY_EXCERPT * 4 + 256)];
         let text = self.text(String::from_utf8_lossy(window).trim().to_string());
         let mut cut: String = text.chars().take(BODY_EXCERPT).collect();
         if body.len() > cut.len() {
@@ -408,6 +408,39 @@ mod tests {
                 .build()
                 .unwrap();
             assert_eq!(client.url(&CREATE_DATASET).as_str(), expected);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Whatever a server answers, turning it into an error never panics,
+        /// and the API key never shows in the error.
+        #[test]
+        fn any_response_becomes_an_error_without_panicking(
+            status in 100u16..600,
+            retry_after in "[0-9a-zA-Z ,:.e+-]{0,40}",
+            retry_after_ms in "[0-9.e+-]{0,24}",
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1200),
+            echo_key in proptest::prelude::any::<bool>(),
+        ) {
+            let key = Secret::from("sk-proptest-key");
+            let scrub = Scrubber { api_key: &key, secrets: &[] };
+            let mut headers = HeaderMap::new();
+            for (name, value) in [("retry-after", &retry_after), ("retry-after-ms", &retry_after_ms)] {
+                if let Ok(v) = HeaderValue::from_str(value) {
+                    headers.insert(name, v);
+                }
+            }
+            let mut body = body;
+            if echo_key {
+                body.extend_from_slice(br#"{"detail": "sk-proptest-key"}"#);
+            }
+            let status = StatusCode::from_u16(status).unwrap();
+            let err = error_from_response(status, &headers, &body, None, &scrub);
+            let text = format!("{err} {err:?}");
+            proptest::prop_assert!(!text.contains("sk-proptest-key"), "{}", text);
+            let _ = RetryPolicy::default().delay(0, retry::status_safety(status), Some(&headers));
         }
     }
 
