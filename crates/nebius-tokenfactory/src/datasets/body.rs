@@ -42,11 +42,9 @@ pub(crate) fn upload_body<R: Serialize>(
     check: RowCheck,
 ) -> Result<Bytes, InvalidInput> {
     let mut problems = Problems::default();
-    for (field, value) in [("name", fields.name), ("folder", fields.folder)] {
-        if value.trim().is_empty() {
-            problems.push(Problem::field(field, "must not be empty"));
-        }
-    }
+    Problem::blank_fields([("name", fields.name), ("folder", fields.folder)])
+        .into_iter()
+        .for_each(|p| problems.push(p));
     let schema_problems = fields.schema.problems();
     // Rows checked against a broken schema only report its breakage again.
     let check_rows = schema_problems.is_empty();

@@ -213,6 +213,12 @@ pub struct ImportS3<'c> {
 }
 
 impl ImportS3<'_> {
+    /// The retry policy for this call only.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.call.policy = Some(policy);
+        self
+    }
+
     /// Retries for this call only.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.call.max_retries = Some(retries);
@@ -228,22 +234,15 @@ impl ImportS3<'_> {
     /// Checks the fields, then asks the API to import.
     pub async fn send(self) -> Result<Dataset, Error> {
         let i = self.import;
-        let mut problems = Vec::new();
-        for (field, value) in [
-            ("name", &i.name),
+        let mut problems: Vec<Problem> = Problem::blank_fields([
+            ("name", i.name.as_str()),
             ("folder", &i.folder),
             ("service_url", &i.service_url),
             ("region", &i.region),
             ("uri", &i.uri),
             ("key_id", &i.key_id),
-        ] {
-            if value.trim().is_empty() {
-                problems.push(Problem::field(field, "must not be empty"));
-            }
-        }
-        if i.secret_key.expose().is_empty() {
-            problems.push(Problem::field("secret_key", "must not be empty"));
-        }
+            ("secret_key", i.secret_key.expose()),
+        ]);
         if !i.uri.trim().is_empty() && !i.uri.starts_with("s3://") {
             problems.push(Problem::field("uri", "must start with s3://"));
         }

@@ -49,6 +49,17 @@ impl Problem {
         }
     }
 
+    /// A problem for each of `fields` (name and value) that is empty or blank.
+    pub(crate) fn blank_fields<'v>(
+        fields: impl IntoIterator<Item = (&'static str, &'v str)>,
+    ) -> Vec<Problem> {
+        fields
+            .into_iter()
+            .filter(|(_, value)| value.trim().is_empty())
+            .map(|(field, _)| Problem::field(field, "must not be empty"))
+            .collect()
+    }
+
     pub(crate) fn row(row: usize, column: Option<&str>, expected: &str, found: &str) -> Self {
         Self {
             row: Some(row),
