@@ -1,73 +1,78 @@
-//! Give inline string enums of component properties their own component.
+//! Give every string enum a component of its own, so that all of them can
+//! be generated as open enums.
 //!
 //! Every string enum of two or more values is generated as an *open* enum,
 //! which keeps values it does not know (see [`crate::open_enum`]). The
-//! generator can only substitute types for components, so enums written
-//! inline in a property (`Literal["a", "b"]`, or an `Enum` inlined by
-//! another generator) move to `components.schemas` as
-//! `{Schema}{Property}`, the name typify would have given them. One-value
-//! enums stay inline: they are constants, which typify uses to recognise
-//! tagged unions.
+//! generator can only substitute types for components, so:
+//!
+//! - enums written inline anywhere in a component schema (a property, list
+//!   items, map values, union arms, at any depth) move to
+//!   `components.schemas`, named after where they were:
+//!   `{Schema}{Property}`, then `Item`, `Value` or `Variant{n}` below that;
+//! - inline enums of operation parameters move the same way, as
+//!   `{Operation}{Parameter}` (this pass runs after
+//!   [`super::request_bodies`], so request bodies are components already);
+//! - a component enum that is itself `nullable` loses the flag, and every
+//!   reference to it says `nullable` instead, so that it becomes
+//!   `Option<OpenEnum>`.
+//!
+//! One-value enums stay inline: they are constants, which typify uses to
+//! recognise tagged unions.
 
-use super::Diagnostics;
+use super::request_bodies::pascal_case;
+use super::{visit, Diagnostics};
 use crate::Error;
 use serde_json::{json, Map, Value};
 
-/// Moves inline enums of component properties (and of their array items)
-/// into components.
+/// Moves inline enums into components, and nullability onto references.
 pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
-    let Some(schemas) = doc
+    let mut hoister = Hoister {
+        taken: doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default(),
+        hoisted: Vec::new(),
+    };
+    if let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
-    else {
-        return Ok(());
-    };
-    let mut taken: Vec<String> = schemas.keys().cloned().collect();
-    let mut hoisted: Vec<(String, Value)> = Vec::new();
-    for (schema_name, schema) in schemas.iter_mut() {
-        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
-            continue;
-        };
-        for (prop_name, prop) in props.iter_mut() {
-            let wanted = format!(
-                "{}{}",
-                super::request_bodies::pascal_case(schema_name),
-                super::request_bodies::pascal_case(prop_name)
-            );
-            let is_array = prop.get("type").and_then(Value::as_str) == Some("array");
-            let target = match prop.get_mut("items") {
-                Some(items) if is_array => items,
-                _ => prop,
-            };
-            let Some(obj) = target.as_object_mut() else {
-                continue;
-            };
-            if !is_open_enum(obj) {
-                continue;
-            }
-            let mut name = wanted.clone();
-            let mut n = 2;
-            while taken.contains(&name) {
-                name = format!("{wanted}{n}");
-                n += 1;
-            }
-            taken.push(name.clone());
-            let mut definition = Map::new();
-            for key in ["type", "enum"] {
-                if let Some(v) = obj.remove(key) {
-                    definition.insert(key.into(), v);
-                }
-            }
-            let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
-            if obj.is_empty() {
-                *target = reference;
-            } else {
-                obj.insert("allOf".into(), Value::Array(vec![reference]));
-            }
-            hoisted.push((name, Value::Object(definition)));
+    {
+        for (name, schema) in schemas.iter_mut() {
+            hoister.children(schema, &pascal_case(name));
         }
     }
-    schemas.extend(hoisted);
+    visit::for_each_operation(doc, &mut |_, _, op| {
+        let operation = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(pascal_case)
+            .unwrap_or_default();
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            for param in params {
+                let name = param
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(pascal_case)
+                    .unwrap_or_default();
+                if let Some(schema) = param.get_mut("schema") {
+                    hoister.node(schema, &format!("{operation}{name}"));
+                }
+            }
+        }
+    });
+    if !hoister.hoisted.is_empty() {
+        let schemas = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| {
+                Error::NotOpenApi(
+                    "inline enums found, but `components.schemas` is not an object".into(),
+                )
+            })?;
+        schemas.extend(hoister.hoisted);
+    }
+    move_nullability_to_references(doc);
     Ok(())
 }
 
@@ -81,29 +86,197 @@ pub fn is_open_enum(schema: &Map<String, Value>) -> bool {
         && schema.get("type").is_none_or(|t| t == "string")
 }
 
+struct Hoister {
+    taken: Vec<String>,
+    hoisted: Vec<(String, Value)>,
+}
+
+impl Hoister {
+    /// Hoists `schema` if it is an inline open enum, then looks inside it.
+    fn node(&mut self, schema: &mut Value, name: &str) {
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        if !obj.contains_key("$ref") && is_open_enum(obj) {
+            let component = self.unique(name);
+            let mut definition = Map::new();
+            for key in ["type", "enum"] {
+                if let Some(v) = obj.remove(key) {
+                    definition.insert(key.into(), v);
+                }
+            }
+            let reference = json!({ "$ref": format!("#/components/schemas/{component}") });
+            if obj.is_empty() {
+                *schema = reference;
+            } else {
+                obj.insert("allOf".into(), Value::Array(vec![reference]));
+            }
+            self.hoisted.push((component, Value::Object(definition)));
+            return;
+        }
+        self.children(schema, name);
+    }
+
+    /// Visits the sub-schemas of `schema`, naming each after its place.
+    fn children(&mut self, schema: &mut Value, name: &str) {
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+            for (prop, child) in props.iter_mut() {
+                self.node(child, &format!("{name}{}", pascal_case(prop)));
+            }
+        }
+        if let Some(items) = obj.get_mut("items") {
+            self.node(items, &format!("{name}Item"));
+        }
+        if let Some(values) = obj
+            .get_mut("additionalProperties")
+            .filter(|v| v.is_object())
+        {
+            self.node(values, &format!("{name}Value"));
+        }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            if let Some(arms) = obj.get_mut(key).and_then(Value::as_array_mut) {
+                for (i, arm) in arms.iter_mut().enumerate() {
+                    self.node(arm, &format!("{name}Variant{i}"));
+                }
+            }
+        }
+    }
+
+    fn unique(&mut self, wanted: &str) -> String {
+        let mut name = wanted.to_string();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{wanted}{n}");
+            n += 1;
+        }
+        self.taken.push(name.clone());
+        name
+    }
+}
+
+/// Makes nullable component enums non-nullable and marks every reference
+/// to them `nullable` instead: the open enum replaces the component's type,
+/// and the `Option` around it must come from the places that use it.
+fn move_nullability_to_references(doc: &mut Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut nullable_enums = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        if let Some(obj) = schema.as_object_mut() {
+            if is_open_enum(obj) && obj.remove("nullable") == Some(Value::Bool(true)) {
+                nullable_enums.push(format!("#/components/schemas/{name}"));
+            }
+        }
+    }
+    if nullable_enums.is_empty() {
+        return;
+    }
+    visit::for_each_schema(doc, &mut |schema| {
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        let target = obj.get("$ref").and_then(Value::as_str).map(String::from);
+        if let Some(target) = target.filter(|t| nullable_enums.contains(t)) {
+            obj.remove("$ref");
+            obj.insert("allOf".into(), json!([{ "$ref": target }]));
+            obj.insert("nullable".into(), true.into());
+            return;
+        }
+        // A wrapper whose one arm was just made nullable takes the flag
+        // itself, rather than nest one allOf in another.
+        let single_nullable_arm = matches!(obj.get("allOf"), Some(Value::Array(arms))
+            if arms.len() == 1 && arms[0].get("nullable") == Some(&Value::Bool(true)) && arms[0].get("allOf").is_some());
+        if single_nullable_arm {
+            let inner = obj["allOf"][0]["allOf"].take();
+            obj.insert("allOf".into(), inner);
+            obj.insert("nullable".into(), true.into());
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn run_on(doc: Value) -> Value {
+        let mut doc = doc;
+        run(&mut doc, &mut Diagnostics::default()).unwrap();
+        doc
+    }
+
     #[test]
-    fn inline_enums_move_to_components() {
-        let mut doc = json!({"components": {"schemas": {"Job": {"properties": {
+    fn inline_enums_move_to_components_from_any_depth() {
+        let doc = run_on(json!({"components": {"schemas": {"Job": {"properties": {
             "status": {"type": "string", "enum": ["queued", "done"], "description": "d", "nullable": true},
             "tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}},
+            "grid": {"type": "array", "items": {"type": "array", "items": {"enum": ["x", "y"]}}},
+            "labels": {"type": "object", "additionalProperties": {"type": "string", "enum": ["l1", "l2"]}},
+            "either": {"anyOf": [{"type": "integer"}, {"type": "string", "enum": ["auto", "off"]}]},
             "kind": {"type": "string", "enum": ["job"]}
-        }}}}});
-        run(&mut doc, &mut Diagnostics::default()).unwrap();
+        }}}}}));
         assert_eq!(
             doc["components"]["schemas"],
             json!({
                 "Job": {"properties": {
                     "status": {"description": "d", "nullable": true,
                                "allOf": [{"$ref": "#/components/schemas/JobStatus"}]},
-                    "tags": {"type": "array", "items": {"$ref": "#/components/schemas/JobTags"}},
+                    "tags": {"type": "array", "items": {"$ref": "#/components/schemas/JobTagsItem"}},
+                    "grid": {"type": "array", "items": {"type": "array", "items": {"$ref": "#/components/schemas/JobGridItemItem"}}},
+                    "labels": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/JobLabelsValue"}},
+                    "either": {"anyOf": [{"type": "integer"}, {"$ref": "#/components/schemas/JobEitherVariant1"}]},
                     "kind": {"type": "string", "enum": ["job"]}
                 }},
                 "JobStatus": {"type": "string", "enum": ["queued", "done"]},
-                "JobTags": {"type": "string", "enum": ["a", "b"]}
+                "JobTagsItem": {"type": "string", "enum": ["a", "b"]},
+                "JobGridItemItem": {"enum": ["x", "y"]},
+                "JobLabelsValue": {"type": "string", "enum": ["l1", "l2"]},
+                "JobEitherVariant1": {"type": "string", "enum": ["auto", "off"]}
+            })
+        );
+    }
+
+    #[test]
+    fn parameter_enums_are_named_after_the_operation() {
+        let doc = run_on(json!({
+            "paths": {"/jobs": {"get": {"operationId": "list_jobs", "parameters": [
+                {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}}
+            ]}}},
+            "components": {"schemas": {}}
+        }));
+        assert_eq!(
+            doc.pointer("/paths/~1jobs/get/parameters/0/schema"),
+            Some(&json!({"$ref": "#/components/schemas/ListJobsOrder"}))
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["ListJobsOrder"],
+            json!({"type": "string", "enum": ["asc", "desc"]})
+        );
+    }
+
+    #[test]
+    fn nullable_component_enums_move_the_flag_to_their_references() {
+        let doc = run_on(json!({"components": {"schemas": {
+            "Level": {"type": "string", "enum": ["low", "high"], "nullable": true},
+            "Alert": {"properties": {
+                "level": {"$ref": "#/components/schemas/Level"},
+                "wrapped": {"allOf": [{"$ref": "#/components/schemas/Level"}], "description": "d"}
+            }}
+        }}}));
+        assert_eq!(
+            doc["components"]["schemas"],
+            json!({
+                "Level": {"type": "string", "enum": ["low", "high"]},
+                "Alert": {"properties": {
+                    "level": {"allOf": [{"$ref": "#/components/schemas/Level"}], "nullable": true},
+                    "wrapped": {"allOf": [{"$ref": "#/components/schemas/Level"}], "description": "d", "nullable": true}
+                }}
             })
         );
     }

@@ -45,7 +45,8 @@ pub struct Pass {
 /// The order matters in a few places: `nullable` runs before the passes
 /// that look at a schema's `type`; `operation_names` before
 /// `request_bodies`, which names bodies after operations; `secrets` after
-/// `nullable`, so that `Optional[SecretStr]` is seen as a string.
+/// `nullable`, so that `Optional[SecretStr]` is seen as a string; `enums`
+/// after `request_bodies`, so that inline bodies are components by then.
 pub const PASSES: &[Pass] = &[
     Pass { name: "version", why: "progenitor reads OpenAPI 3.0.x only; relabel 3.1 and drop 3.1-only fields", run: version::run },
     Pass { name: "keywords", why: "boolean schemas and 2020-12 keywords have no 3.0 form", run: keywords::run },
@@ -56,11 +57,11 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "tuples", why: "3.0 has no prefixItems; tuple items become a union", run: tuples::run },
     Pass { name: "titles", why: "typify names types after titles and reuses the first of a name; ColumnSchema-Output got Input's types", run: titles::run },
     Pass { name: "extra_fields", why: "unknown response fields must decode; typify closes objects with additionalProperties: false", run: extra_fields::run },
-    Pass { name: "enums", why: "only components can become open enums; hoist inline string enums", run: enums::run },
     Pass { name: "unions", why: "untagged unions take the first arm that fits; try the most specific arm first", run: unions::run },
     Pass { name: "secrets", why: "credentials must not print in Debug; mark them for the Secret type", run: secrets::run },
     Pass { name: "operation_names", why: "FastAPI ids read `create_dataset_v1_datasets_post`; methods should read `create_dataset`", run: operation_names::run },
     Pass { name: "request_bodies", why: "inline bodies get a name from the operation (CreateDatasetRequest), not FastAPI's title", run: request_bodies::run },
+    Pass { name: "enums", why: "only components can become open enums; hoist inline string enums", run: enums::run },
     Pass { name: "operations", why: "leave out operations progenitor cannot generate (multipart, several media types) and say why", run: operations::run },
 ];
 
