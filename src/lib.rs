@@ -39,10 +39,16 @@ pub use tls::ensure_crypto_provider;
 /// The code progenitor generated; everything in it is re-exported at the
 /// crate root.
 // Doc comments come from the spec's descriptions, which are prose, not
-// rustdoc: `Optional[str]` is not a link and `<id>` is not HTML.
+// rustdoc: `Optional[str]` is not a link and `<id>` is not HTML. typify's
+// `FromStr` for a union tries each arm's parse in turn; an open enum's
+// parse never fails, so that `if let` is irrefutable. progenitor imports
+// `types` in every builder module, used or not (a spec with no schemas).
+// crates/corpus-check uses the same list: keep them equal.
 #[allow(
     clippy::all,
+    irrefutable_let_patterns,
     missing_docs,
+    unused_imports,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags,
     rustdoc::bare_urls
@@ -58,7 +64,9 @@ pub use generated::*;
 #[cfg(feature = "mock")]
 #[allow(
     clippy::all,
+    irrefutable_let_patterns,
     missing_docs,
+    unused_imports,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags,
     rustdoc::bare_urls
