@@ -55,22 +55,13 @@ pub use tls::ensure_crypto_provider;
 )]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
+
+    /// Typed [httpmock](https://docs.rs/httpmock) helpers: one method per
+    /// operation on `httpmock::MockServer`, through [`mock::MockServerExt`].
+    #[cfg(feature = "mock")]
+    pub mod mock {
+        include!(concat!(env!("OUT_DIR"), "/mock.rs"));
+    }
 }
 
 pub use generated::*;
-
-/// Typed [httpmock](https://docs.rs/httpmock) helpers: one method per
-/// operation on `httpmock::MockServer`, through [`mock::MockServerExt`].
-#[cfg(feature = "mock")]
-#[allow(
-    clippy::all,
-    irrefutable_let_patterns,
-    missing_docs,
-    unused_imports,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags,
-    rustdoc::bare_urls
-)]
-pub mod mock {
-    include!(concat!(env!("OUT_DIR"), "/mock.rs"));
-}

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, dataset_json, reviews, Reply, ScriptedServer};
+use common::{client, dataset_json, reviews, CapturedLogs, Reply, ScriptedServer};
 use nebius_tokenfactory::{Error, RetryPolicy};
 use std::time::Duration;
 
@@ -153,36 +153,6 @@ async fn retry_after_as_an_http_date_is_honoured() {
     assert_eq!(server.received().len(), 2);
 }
 
-/// Counts the client's "retrying" events.
-#[derive(Clone, Default)]
-struct RetryEvents(std::sync::Arc<std::sync::Mutex<String>>);
-
-impl RetryEvents {
-    fn count(&self) -> usize {
-        self.0.lock().unwrap().matches("retrying").count()
-    }
-}
-
-impl std::io::Write for RetryEvents {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap()
-            .push_str(&String::from_utf8_lossy(buf));
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for RetryEvents {
-    type Writer = RetryEvents;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 fn httpdate_in_the_past() -> String {
     // A fixed date: "wait until then" is "now".
     "Sun, 06 Nov 1994 08:49:37 GMT".to_string()
@@ -190,12 +160,8 @@ fn httpdate_in_the_past() -> String {
 
 #[tokio::test]
 async fn refused_connections_are_retried_and_then_reported() {
-    let retries = RetryEvents::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(retries.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = CapturedLogs::default();
+    let _guard = logs.install(tracing::Level::INFO);
     let url = common::closed_port_url();
     let c = client(&url).build().unwrap();
     let err = c
@@ -205,7 +171,7 @@ async fn refused_connections_are_retried_and_then_reported() {
         .await
         .unwrap_err();
     assert_eq!(
-        retries.count(),
+        logs.text().matches("retrying").count(),
         2,
         "nothing was sent, so both retries are safe"
     );

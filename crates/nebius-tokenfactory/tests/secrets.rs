@@ -3,27 +3,11 @@
 
 mod common;
 
-use common::{client, reviews, Reply, ScriptedServer, KEY};
+use common::{client, reviews, CapturedLogs, Reply, ScriptedServer, KEY};
 use nebius_tokenfactory::datasets::S3Import;
 use nebius_tokenfactory::RetryPolicy;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 const S3_SECRET: &str = "s3-secret-do-not-print";
-
-/// Collects everything a subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(KEY), "{what} shows the API key: {text}");
@@ -35,14 +19,8 @@ fn assert_clean(what: &str, text: &str) {
 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_errors_and_traces() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = CapturedLogs::default();
+    let _guard = captured.install(tracing::Level::TRACE);
 
     // The server echoes what it got, as FastAPI's validation errors do:
     // the key to every call, the S3 secret to the import.
@@ -106,7 +84,7 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     );
     assert_eq!(requests[1].json()["s3_secret_key"], S3_SECRET);
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("nebius_tokenfactory.request"),
         "no request span was logged: {logs}"
