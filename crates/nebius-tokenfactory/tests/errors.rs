@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, dataset_json, reviews, Reply, ScriptedServer};
+use common::{client, dataset_json, upload_reviews, Reply, ScriptedServer};
 use nebius_tokenfactory::datasets::{ColumnType, DatasetSchema, S3Import};
 use nebius_tokenfactory::{Error, RetryPolicy};
 use serde_json::json;
@@ -13,12 +13,7 @@ async fn fail(reply: Reply) -> (Error, ScriptedServer) {
         .with_retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let err = c
-        .datasets()
-        .upload("d", "/f", &reviews())
-        .send()
-        .await
-        .unwrap_err();
+    let err = upload_reviews(&c).await.unwrap_err();
     (err, server)
 }
 

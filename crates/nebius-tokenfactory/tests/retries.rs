@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, dataset_json, reviews, CapturedLogs, Reply, ScriptedServer};
+use common::{client, dataset_json, reviews, upload_reviews, CapturedLogs, Reply, ScriptedServer};
 use nebius_tokenfactory::{Error, RetryPolicy};
 use std::time::Duration;
 
@@ -12,11 +12,7 @@ async fn upload(server: &ScriptedServer, policy: Option<RetryPolicy>) -> Result<
         builder = builder.with_retry_policy(policy);
     }
     let c = builder.build().unwrap();
-    c.datasets()
-        .upload("d", "/f", &reviews())
-        .send()
-        .await
-        .map(|d| d.name)
+    upload_reviews(&c).await.map(|d| d.name)
 }
 
 /// A policy whose own backoff is an hour: a test using it finishes only if
@@ -164,12 +160,7 @@ async fn refused_connections_are_retried_and_then_reported() {
     let _guard = logs.install(tracing::Level::INFO);
     let url = common::closed_port_url();
     let c = client(&url).build().unwrap();
-    let err = c
-        .datasets()
-        .upload("d", "/f", &reviews())
-        .send()
-        .await
-        .unwrap_err();
+    let err = upload_reviews(&c).await.unwrap_err();
     assert_eq!(
         logs.text().matches("retrying").count(),
         2,
@@ -193,12 +184,7 @@ async fn timeouts_after_sending_are_not_retried_by_default() {
         .with_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let err = c
-        .datasets()
-        .upload("d", "/f", &reviews())
-        .send()
-        .await
-        .unwrap_err();
+    let err = upload_reviews(&c).await.unwrap_err();
     assert!(
         matches!(err, Error::Timeout { after } if after == Duration::from_millis(100)),
         "{err:?}"

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client, reviews, CapturedLogs, Reply, ScriptedServer, KEY};
+use common::{client, upload_reviews, CapturedLogs, Reply, ScriptedServer, KEY};
 use nebius_tokenfactory::datasets::S3Import;
 use nebius_tokenfactory::RetryPolicy;
 
@@ -37,12 +37,7 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let c = builder.build().unwrap();
     assert_clean("Client Debug", &format!("{c:?} {c:#?}"));
 
-    let err = c
-        .datasets()
-        .upload("d", "/f", &reviews())
-        .send()
-        .await
-        .unwrap_err();
+    let err = upload_reviews(&c).await.unwrap_err();
     assert_clean("auth error", &format!("{err} {err:?}"));
 
     let import = S3Import {
@@ -59,12 +54,7 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let err = c.datasets().import_s3(import).send().await.unwrap_err();
     assert_clean("import error", &format!("{err} {err:?}"));
 
-    let err = c
-        .datasets()
-        .upload("d", "/f", &reviews())
-        .send()
-        .await
-        .unwrap_err();
+    let err = upload_reviews(&c).await.unwrap_err();
     assert!(
         matches!(err, nebius_tokenfactory::Error::Decode { .. }),
         "{err:?}"

@@ -208,6 +208,13 @@ pub struct Review {
     pub stars: Option<u8>,
 }
 
+/// Uploads [`reviews`] as dataset `d` in `/f`.
+pub async fn upload_reviews(
+    client: &nebius_tokenfactory::Client,
+) -> Result<nebius_tokenfactory::datasets::Dataset, nebius_tokenfactory::Error> {
+    client.datasets().upload("d", "/f", &reviews()).send().await
+}
+
 pub fn reviews() -> Vec<Review> {
     vec![
         Review {
