@@ -30,18 +30,24 @@ async fn within_a_minute<T>(f: impl std::future::Future<Output = T>) -> T {
 
 #[tokio::test]
 async fn rate_limits_and_unavailable_are_retried_after_the_servers_wait() {
-    let server = ScriptedServer::start(vec![
+    succeeds_after_the_servers_waits(vec![
         Reply::new(429, "{}").header("retry-after-ms", "5"),
         Reply::new(503, "{}").header("retry-after", "0"),
-        Reply::new(200, dataset_json("d")),
-    ]);
-    assert_eq!(
-        within_a_minute(upload(&server, Some(server_decides())))
-            .await
-            .unwrap(),
-        "d"
-    );
-    assert_eq!(server.received().len(), 3);
+    ])
+    .await;
+}
+
+/// Serves `refusals`, then a success, to an upload whose own backoff is an
+/// hour: it succeeds only if every wait the server asked for was obeyed.
+async fn succeeds_after_the_servers_waits(mut replies: Vec<Reply>) {
+    let attempts = replies.len() + 1;
+    replies.push(Reply::new(200, dataset_json("d")));
+    let server = ScriptedServer::start(replies);
+    let name = within_a_minute(upload(&server, Some(server_decides())))
+        .await
+        .unwrap();
+    assert_eq!(name, "d");
+    assert_eq!(server.received().len(), attempts);
 }
 
 #[tokio::test]
@@ -136,17 +142,8 @@ async fn retries_can_be_turned_off_per_client_and_per_call() {
 #[tokio::test]
 async fn retry_after_as_an_http_date_is_honoured() {
     let past = httpdate_in_the_past();
-    let server = ScriptedServer::start(vec![
-        Reply::new(429, "{}").header("retry-after", &past),
-        Reply::new(200, dataset_json("d")),
-    ]);
-    assert_eq!(
-        within_a_minute(upload(&server, Some(server_decides())))
-            .await
-            .unwrap(),
-        "d"
-    );
-    assert_eq!(server.received().len(), 2);
+    succeeds_after_the_servers_waits(vec![Reply::new(429, "{}").header("retry-after", &past)])
+        .await;
 }
 
 fn httpdate_in_the_past() -> String {

@@ -2,7 +2,7 @@
 //! floor path serialises.
 
 use nebius_tokenfactory::api::types as api;
-use nebius_tokenfactory::datasets::{ColumnType, DatasetSchema};
+use nebius_tokenfactory::datasets::DatasetSchema;
 use serde::Serialize;
 
 /// The dataset's name in every request.
@@ -66,39 +66,5 @@ pub struct Request<'a> {
 pub fn api_schema() -> Vec<api::ColumnSchemaInput> {
     DatasetSchema::from_type::<Review>()
         .expect("Review maps to columns")
-        .columns()
-        .iter()
-        .map(|c| api::ColumnSchemaInput {
-            name: c.name.clone(),
-            type_: api_type(&c.column_type),
-        })
-        .collect()
-}
-
-fn api_type(column: &ColumnType) -> api::ColumnSchemaInputType {
-    match column {
-        ColumnType::Option(inner) => api::SchemaOptionInput {
-            name: api::SchemaOptionType::Option,
-            item: match api_type(inner) {
-                api::ColumnSchemaInputType::Primitive(p) => {
-                    api::SchemaOptionInputItem::Primitive(p)
-                }
-                api::ColumnSchemaInputType::OptionInput(o) => {
-                    api::SchemaOptionInputItem::OptionInput(Box::new(o))
-                }
-            },
-        }
-        .into(),
-        primitive => api::SchemaPrimitive {
-            name: match primitive {
-                ColumnType::String => api::SchemaPrimitiveType::String,
-                ColumnType::Integer => api::SchemaPrimitiveType::Integer,
-                ColumnType::Boolean => api::SchemaPrimitiveType::Boolean,
-                ColumnType::Float => api::SchemaPrimitiveType::Float,
-                ColumnType::Double => api::SchemaPrimitiveType::Double,
-                other => panic!("Review has no {other} column"),
-            },
-        }
-        .into(),
-    }
+        .to_api()
 }

@@ -306,8 +306,9 @@ impl DatasetSchema {
         serde_json::to_vec(&self.to_api()).expect("column schemas always serialise")
     }
 
-    /// The schema as the generated API types have it.
-    pub(crate) fn to_api(&self) -> Vec<api::ColumnSchemaInput> {
+    /// The schema as the generated API types have it, for calls made
+    /// through the generated client ([`crate::api`]) directly.
+    pub fn to_api(&self) -> Vec<api::ColumnSchemaInput> {
         self.columns
             .iter()
             .map(|c| api::ColumnSchemaInput {
