@@ -39,11 +39,10 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::testing::on_schema;
 
     fn schema(s: Value) -> Value {
-        let mut doc = json!({"components": {"schemas": {"S": s}}});
-        run(&mut doc, &mut Diagnostics::default()).unwrap();
-        doc["components"]["schemas"]["S"].take()
+        on_schema(run, s)
     }
 
     #[test]
