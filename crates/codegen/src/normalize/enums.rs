@@ -11,10 +11,7 @@
 //!   `{Schema}{Property}`, then `Item`, `Value` or `Variant{n}` below that;
 //! - inline enums of operation parameters move the same way, as
 //!   `{Operation}{Parameter}` (this pass runs after
-//!   [`super::request_bodies`], so request bodies are components already);
-//! - a component enum that is itself `nullable` loses the flag, and every
-//!   reference to it says `nullable` instead, so that it becomes
-//!   `Option<OpenEnum>`.
+//!   [`super::request_bodies`], so request bodies are components already).
 //!
 //! One-value enums stay inline: they are constants, which typify uses to
 //! recognise tagged unions.
@@ -72,7 +69,6 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
             })?;
         schemas.extend(hoister.hoisted);
     }
-    move_nullability_to_references(doc);
     Ok(())
 }
 
@@ -100,7 +96,18 @@ impl Hoister {
         if !obj.contains_key("$ref") && is_open_enum(obj) {
             let component = self.unique(name);
             let mut definition = Map::new();
-            for key in ["type", "enum"] {
+            // String constraints go with the values: left beside the
+            // reference, they would make typify merge the two into a closed
+            // enum of its own (and panic where two values share a Rust
+            // name, as `Etc/GMT+1` and `Etc/GMT-1` do).
+            for key in [
+                "type",
+                "enum",
+                "minLength",
+                "maxLength",
+                "pattern",
+                "format",
+            ] {
                 if let Some(v) = obj.remove(key) {
                     definition.insert(key.into(), v);
                 }
@@ -157,58 +164,13 @@ impl Hoister {
     }
 }
 
-/// Makes nullable component enums non-nullable and marks every reference
-/// to them `nullable` instead: the open enum replaces the component's type,
-/// and the `Option` around it must come from the places that use it.
-fn move_nullability_to_references(doc: &mut Value) {
-    let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    else {
-        return;
-    };
-    let mut nullable_enums = Vec::new();
-    for (name, schema) in schemas.iter_mut() {
-        if let Some(obj) = schema.as_object_mut() {
-            if is_open_enum(obj) && obj.remove("nullable") == Some(Value::Bool(true)) {
-                nullable_enums.push(format!("#/components/schemas/{name}"));
-            }
-        }
-    }
-    if nullable_enums.is_empty() {
-        return;
-    }
-    visit::for_each_schema(doc, &mut |schema| {
-        let Some(obj) = schema.as_object_mut() else {
-            return;
-        };
-        let target = obj.get("$ref").and_then(Value::as_str).map(String::from);
-        if let Some(target) = target.filter(|t| nullable_enums.contains(t)) {
-            obj.remove("$ref");
-            obj.insert("allOf".into(), json!([{ "$ref": target }]));
-            obj.insert("nullable".into(), true.into());
-            return;
-        }
-        // A wrapper whose one arm was just made nullable takes the flag
-        // itself, rather than nest one allOf in another.
-        let single_nullable_arm = matches!(obj.get("allOf"), Some(Value::Array(arms))
-            if arms.len() == 1 && arms[0].get("nullable") == Some(&Value::Bool(true)) && arms[0].get("allOf").is_some());
-        if single_nullable_arm {
-            let inner = obj["allOf"][0]["allOf"].take();
-            obj.insert("allOf".into(), inner);
-            obj.insert("nullable".into(), true.into());
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::testing::on_doc;
 
     fn run_on(doc: Value) -> Value {
-        let mut doc = doc;
-        run(&mut doc, &mut Diagnostics::default()).unwrap();
-        doc
+        on_doc(run, doc).0
     }
 
     #[test]
@@ -257,27 +219,6 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["ListJobsOrder"],
             json!({"type": "string", "enum": ["asc", "desc"]})
-        );
-    }
-
-    #[test]
-    fn nullable_component_enums_move_the_flag_to_their_references() {
-        let doc = run_on(json!({"components": {"schemas": {
-            "Level": {"type": "string", "enum": ["low", "high"], "nullable": true},
-            "Alert": {"properties": {
-                "level": {"$ref": "#/components/schemas/Level"},
-                "wrapped": {"allOf": [{"$ref": "#/components/schemas/Level"}], "description": "d"}
-            }}
-        }}}));
-        assert_eq!(
-            doc["components"]["schemas"],
-            json!({
-                "Level": {"type": "string", "enum": ["low", "high"]},
-                "Alert": {"properties": {
-                    "level": {"allOf": [{"$ref": "#/components/schemas/Level"}], "nullable": true},
-                    "wrapped": {"allOf": [{"$ref": "#/components/schemas/Level"}], "description": "d", "nullable": true}
-                }}
-            })
         );
     }
 }

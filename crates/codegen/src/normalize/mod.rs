@@ -11,17 +11,27 @@ use std::fmt;
 
 pub mod visit;
 
+mod component_names;
 mod const_enum;
+pub mod defaults;
 mod enums;
 mod examples;
 mod exclusive_bounds;
 mod extra_fields;
 mod keywords;
+mod mixed_enums;
 mod nullable;
+mod nullable_components;
 pub mod operation_names;
 pub(crate) mod operations;
+pub mod parameters;
+pub mod patterns;
+mod property_names;
 mod request_bodies;
+mod responses;
 pub mod secrets;
+#[cfg(test)]
+mod testing;
 mod titles;
 mod tuples;
 mod unions;
@@ -43,25 +53,37 @@ pub struct Pass {
 /// The passes, in the order they run.
 ///
 /// The order matters in a few places: `nullable` runs before the passes
-/// that look at a schema's `type`; `operation_names` before
-/// `request_bodies`, which names bodies after operations; `secrets` after
-/// `nullable`, so that `Optional[SecretStr]` is seen as a string; `enums`
-/// after `request_bodies`, so that inline bodies are components by then.
+/// that look at a schema's `type`; `mixed_enums` after `const_enum`, whose
+/// one-value enums it must see; `operation_names` before `request_bodies`,
+/// which names bodies after operations; `secrets` after `nullable`, so that
+/// `Optional[SecretStr]` is seen as a string; `parameters` before `enums`,
+/// so that parameter enums are hoisted in their final place; `enums` after
+/// `request_bodies`, so that inline bodies are components by then;
+/// `component_names` after every pass that adds components; `defaults`
+/// last among schema rewrites, since it checks defaults against them.
 pub const PASSES: &[Pass] = &[
-    Pass { name: "version", why: "progenitor reads OpenAPI 3.0.x only; relabel 3.1 and drop 3.1-only fields", run: version::run },
+    Pass { name: "version", why: "progenitor reads OpenAPI 3.0.x only; relabel 3.1 and drop 3.1-only fields, naming the webhooks", run: version::run },
     Pass { name: "keywords", why: "boolean schemas and 2020-12 keywords have no 3.0 form", run: keywords::run },
     Pass { name: "nullable", why: "3.0 has no null type; progenitor panics on `{type: 'null'}`", run: nullable::run },
     Pass { name: "const_enum", why: "progenitor drops `const` silently; a one-value enum keeps it", run: const_enum::run },
-    Pass { name: "exclusive_bounds", why: "openapiv3 refuses numeric exclusiveMinimum/Maximum", run: exclusive_bounds::run },
+    Pass { name: "mixed_enums", why: "typify panics on an enum of strings and numbers; split it into one typed enum per JSON type", run: mixed_enums::run },
+    Pass { name: "exclusive_bounds", why: "openapiv3 refuses numeric exclusiveMinimum/Maximum (3.1, and pydantic v1 in 3.0)", run: exclusive_bounds::run },
     Pass { name: "examples", why: "3.0 schemas take one `example`; FastAPI's per-item array examples are repaired", run: examples::run },
     Pass { name: "tuples", why: "3.0 has no prefixItems; tuple items become a union", run: tuples::run },
+    Pass { name: "patterns", why: "typify refuses the document over a Python-only regex; translate it, or keep it as documentation", run: patterns::run },
+    Pass { name: "property_names", why: "`image` and `image[]` are one Rust field; generate the first only", run: property_names::run },
     Pass { name: "titles", why: "typify names types after titles and reuses the first of a name; ColumnSchema-Output got Input's types", run: titles::run },
     Pass { name: "extra_fields", why: "unknown response fields must decode; typify closes objects with additionalProperties: false", run: extra_fields::run },
-    Pass { name: "unions", why: "untagged unions take the first arm that fits; try the most specific arm first", run: unions::run },
+    Pass { name: "unions", why: "pydantic's anyOf means oneOf (typify makes a struct of flattened Options of it); try the most specific arm first", run: unions::run },
     Pass { name: "secrets", why: "credentials must not print in Debug; mark them for the Secret type", run: secrets::run },
+    Pass { name: "parameters", why: "progenitor panics on path names it cannot map, object and union parameters, cookies; make each one sendable", run: parameters::run },
+    Pass { name: "responses", why: "progenitor asserts one success and one error type; errors go to the runtime, successes become one type", run: responses::run },
     Pass { name: "operation_names", why: "FastAPI ids read `create_dataset_v1_datasets_post`; methods should read `create_dataset`", run: operation_names::run },
     Pass { name: "request_bodies", why: "inline bodies get a name from the operation (CreateDatasetRequest), not FastAPI's title", run: request_bodies::run },
     Pass { name: "enums", why: "only components can become open enums; hoist inline string enums", run: enums::run },
+    Pass { name: "nullable_components", why: "typify names a nullable component's Option newtype and its inner type alike; make each use an Option instead", run: nullable_components::run },
+    Pass { name: "component_names", why: "`Foo_Bar` and `FooBar` are one Rust name; keep their types apart", run: component_names::run },
+    Pass { name: "defaults", why: "typify refuses or panics on a default that does not fit its type; drop such defaults", run: defaults::run },
     Pass { name: "operations", why: "leave out operations progenitor cannot generate (multipart, several media types) and say why", run: operations::run },
 ];
 
@@ -70,6 +92,11 @@ pub const PASSES: &[Pass] = &[
 pub struct Diagnostics {
     /// Operations left out of the client.
     pub skipped: Vec<Skipped>,
+    /// Schemas and parameters generated with less than the document says.
+    pub degraded: Vec<Degraded>,
+    /// Webhooks of the document: requests the API sends, which a client
+    /// does not make. Each is `name (METHOD)`.
+    pub webhooks: Vec<String>,
     /// Changes that are not skips but lose or move something.
     pub notes: Vec<String>,
 }
@@ -100,6 +127,24 @@ impl fmt::Display for Skipped {
             "{} {} ({}): {}",
             self.method, self.path, self.operation_id, self.reason
         )
+    }
+}
+
+/// A schema or parameter the client generates with less than the document
+/// says: a dropped keyword, a weaker type, a parameter left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Degraded {
+    /// Where, as a JSON pointer into the document being normalised.
+    pub pointer: String,
+    /// What the client does instead.
+    pub change: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl fmt::Display for Degraded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.pointer, self.change, self.reason)
     }
 }
 

@@ -11,6 +11,9 @@
 //! - two or more arms: the same `anyOf`/`oneOf` without the null arm, plus
 //!   `nullable: true`.
 //!
+//! A null arm is `{type: 'null'}`, `type: [..., 'null']`, or the broken
+//! `{type: null}` that some generators write.
+//!
 //! A schema that is only `null` (pydantic's `None` field) becomes
 //! `{nullable: true, enum: [null]}`.
 
@@ -32,6 +35,9 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
 fn is_null_only(schema: &Value) -> bool {
     match schema.get("type") {
         Some(Value::String(t)) => t == "null",
+        // `type: null` (JSON null, not the string) is a broken 3.1 "null"
+        // that some generators write.
+        Some(Value::Null) => true,
         Some(Value::Array(ts)) => ts.iter().all(|t| t == "null"),
         None => schema.get("enum") == Some(&Value::Array(vec![Value::Null])),
         _ => false,
@@ -115,12 +121,11 @@ fn make_null_only(obj: &mut Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::testing::on_schema;
     use serde_json::json;
 
     fn schema(s: Value) -> Value {
-        let mut doc = json!({"components": {"schemas": {"S": s}}});
-        run(&mut doc, &mut Diagnostics::default()).unwrap();
-        doc["components"]["schemas"]["S"].take()
+        on_schema(run, s)
     }
 
     #[test]

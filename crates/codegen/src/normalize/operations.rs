@@ -12,7 +12,7 @@
 
 use super::{visit, Diagnostics, Skipped};
 use crate::Error;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const JSON: &str = "application/json";
 
@@ -46,6 +46,7 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
                 });
                 return;
             }
+            raw_bodies_are_strings(content);
         }
         if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
             for (status, response) in responses.iter_mut() {
@@ -67,6 +68,24 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
     remove(doc, &skipped);
     diagnostics.skipped.extend(skipped);
     Ok(())
+}
+
+/// Text and octet-stream bodies are sent as they are, whatever schema the
+/// document gives them; progenitor accepts only the plain string schema
+/// that says so (`{type: string}`, with `format: binary` for bytes).
+fn raw_bodies_are_strings(content: &mut serde_json::Map<String, Value>) {
+    for (media_type, media) in content.iter_mut() {
+        let schema = if media_type.starts_with("text/") {
+            json!({"type": "string"})
+        } else if media_type == "application/octet-stream" {
+            json!({"type": "string", "format": "binary"})
+        } else {
+            continue;
+        };
+        if let Some(media) = media.as_object_mut() {
+            media.insert("schema".into(), schema);
+        }
+    }
 }
 
 fn others(types: &[String]) -> String {
@@ -131,6 +150,24 @@ mod tests {
         assert_eq!(
             diagnostics.skipped[0].to_string(),
             "POST /v1/files (upload_file): multipart/form-data request bodies are not supported by progenitor 0.15"
+        );
+    }
+
+    #[test]
+    fn text_and_binary_bodies_take_the_string_schema_progenitor_accepts() {
+        let mut doc = json!({"paths": {
+            "/t": {"post": {"requestBody": {"content": {"text/plain": {"schema": {}}}}}},
+            "/b": {"put": {"requestBody": {"content": {"application/octet-stream": {}}}}}
+        }});
+        run(&mut doc, &mut Diagnostics::default()).unwrap();
+        assert_eq!(
+            doc["paths"]["/t"]["post"]["requestBody"]["content"]["text/plain"]["schema"],
+            json!({"type": "string"})
+        );
+        assert_eq!(
+            doc["paths"]["/b"]["put"]["requestBody"]["content"]["application/octet-stream"]
+                ["schema"],
+            json!({"type": "string", "format": "binary"})
         );
     }
 

@@ -1,4 +1,12 @@
-//! Order the arms of every `anyOf`/`oneOf` from most to least specific.
+//! Every union is a `oneOf`, with its arms from most to least specific.
+//!
+//! pydantic writes `Union[A, B]` as `anyOf`, and means "the first arm that
+//! validates". typify reads `anyOf` as JSON Schema does, "any number of the
+//! arms", and unless it can prove the arms exclusive, generates a struct
+//! with one flattened `Option` per arm: `{subtype_0: Option<Uuid>,
+//! subtype_1: Option<Value>}`, which serde cannot even serialise (a UUID
+//! cannot be flattened). As `oneOf`, the same union is an enum with one
+//! variant per arm, which is what the document means.
 //!
 //! Unions without a discriminator become `#[serde(untagged)]` enums, which
 //! serde decodes by trying the arms in order and taking the first that
@@ -20,6 +28,13 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
         .cloned()
         .unwrap_or(Value::Null);
     visit::for_each_schema(doc, &mut |schema| {
+        if let Some(obj) = schema.as_object_mut() {
+            if !obj.contains_key("oneOf") {
+                if let Some(arms) = obj.remove("anyOf") {
+                    obj.insert("oneOf".into(), arms);
+                }
+            }
+        }
         for key in ["anyOf", "oneOf"] {
             if let Some(Value::Array(arms)) = schema.get_mut(key) {
                 // Stable: arms that require as many properties keep their order.
@@ -63,12 +78,29 @@ mod tests {
         }}});
         run(&mut doc, &mut Diagnostics::default()).unwrap();
         assert_eq!(
-            doc["components"]["schemas"]["Type"]["anyOf"],
+            doc["components"]["schemas"]["Type"]["oneOf"],
             json!([
                 {"$ref": "#/components/schemas/Option"},
                 {"$ref": "#/components/schemas/Primitive"},
                 {"type": "string"}
             ])
+        );
+    }
+
+    #[test]
+    fn any_of_becomes_one_of_unless_both_are_there() {
+        let mut doc = json!({"components": {"schemas": {
+            "A": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+            "B": {"anyOf": [{"type": "string"}], "oneOf": [{"type": "integer"}]}
+        }}});
+        run(&mut doc, &mut Diagnostics::default()).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["A"],
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}]})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["B"],
+            json!({"anyOf": [{"type": "string"}], "oneOf": [{"type": "integer"}]})
         );
     }
 }

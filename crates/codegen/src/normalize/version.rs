@@ -24,11 +24,18 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
         .as_object_mut()
         .expect("a document with a version is an object");
     obj.insert("openapi".into(), "3.0.3".into());
-    for field in ["webhooks", "jsonSchemaDialect"] {
-        if obj.remove(field).is_some() {
-            diagnostics.note(format!("dropped the 3.1-only top-level field `{field}`"));
+    if let Some(Value::Object(webhooks)) = obj.remove("webhooks") {
+        for (name, item) in webhooks {
+            for method in super::visit::METHODS {
+                if item.get(method).is_some() {
+                    diagnostics
+                        .webhooks
+                        .push(format!("{name} ({})", method.to_uppercase()));
+                }
+            }
         }
     }
+    obj.remove("jsonSchemaDialect");
     obj.entry("paths")
         .or_insert_with(|| Value::Object(Default::default()));
     if let Some(info) = obj.get_mut("info").and_then(Value::as_object_mut) {
@@ -65,6 +72,20 @@ mod tests {
                 "info": {"title": "t", "version": "1", "license": {"name": "MIT"}},
                 "paths": {}
             })
+        );
+    }
+
+    #[test]
+    fn webhooks_are_named_and_not_generated() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "webhooks": {"order.created": {"post": {"operationId": "on_order"}},
+                         "refund": {"post": {}, "put": {}}}});
+        let mut diagnostics = Diagnostics::default();
+        run(&mut doc, &mut diagnostics).unwrap();
+        assert_eq!(doc.get("webhooks"), None);
+        assert_eq!(
+            diagnostics.webhooks,
+            ["order.created (POST)", "refund (PUT)", "refund (POST)"]
         );
     }
 
