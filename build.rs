@@ -30,11 +30,27 @@ fn run() -> Result<(), String> {
         module_path: "crate::generated".into(),
         secret_type: "crate::Secret".into(),
         before_client_new: Some("crate::ensure_crypto_provider".into()),
+        inner_type: None,
     };
     let out = generate(&spec, &options)
         .map_err(|e| format!("cannot generate the client from {SPEC}: {e}"))?;
     for skipped in &out.diagnostics.skipped {
         println!("cargo:warning=operation left out of the client: {skipped}");
+    }
+    for degraded in &out.diagnostics.degraded {
+        println!("cargo:warning=schema degraded: {degraded}");
+    }
+    for webhook in &out.diagnostics.webhooks {
+        println!(
+            "cargo:warning=webhook not generated (the API calls it; a client does not): {webhook}"
+        );
+    }
+    // The crates this package depends on for generated code (Cargo.toml).
+    const PROVIDED: [&str; 3] = ["chrono", "regress", "uuid"];
+    if let Some(missing) = out.crates.iter().find(|c| !PROVIDED.contains(c)) {
+        return Err(format!(
+            "the generated code uses the crate `{missing}`, which this package does not depend on; add it to Cargo.toml"
+        ));
     }
     let dir = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     let notes = out.diagnostics.notes.join("\n");

@@ -5,7 +5,7 @@
 //! configuration, auth, retries and typed errors on top of this one.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), nebius_tokenfactory_api::Error<nebius_tokenfactory_api::types::HttpValidationError>> {
+//! # async fn demo() -> Result<(), nebius_tokenfactory_api::Error> {
 //! use nebius_tokenfactory_api::{types, Client};
 //!
 //! let client = Client::new("https://api.tokenfactory.nebius.com");

@@ -43,6 +43,7 @@ fn main() {
             module_path: format!("crate::{stem}"),
             secret_type: "::nebius_tokenfactory_api::Secret".into(),
             before_client_new: Some("::nebius_tokenfactory_api::ensure_crypto_provider".into()),
+            inner_type: None,
         };
         // The codegen tests report generation failures with detail; here a
         // failure only needs to stop the build.

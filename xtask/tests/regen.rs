@@ -303,8 +303,9 @@ fn bad_input_and_generation_failures_leave_the_files_untouched() {
             .contains("is not an OpenAPI 3.0 or 3.1 document"),
         "{error}"
     );
-    let no_generate = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
-        "components": {"schemas": {"Bad": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Missing"}}}}}}"##;
+    // Responses that are not a map: no OpenAPI 3.0 parser reads it.
+    let no_generate = r##"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": 42}}}}"##;
     let error = fails_untouched(&options(repo.path(), write("bad.json", no_generate)));
     assert!(matches!(error, Error::Generation(_)), "{error}");
     assert!(

@@ -16,11 +16,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod emit;
 mod error;
 mod generate;
+pub mod names;
 pub mod normalize;
-pub mod open_enum;
 
+pub use emit::open_enum;
 pub use error::Error;
 pub use generate::{generate, Generated, Options};
-pub use normalize::{normalize, Diagnostics, Skipped};
+pub use normalize::{normalize, Degraded, Diagnostics, Skipped};

@@ -67,30 +67,7 @@ pub fn is_open(schema: &serde_json::Map<String, Value>) -> bool {
 
 /// A Rust type or variant name for `input`, as typify makes them.
 pub fn rust_name(input: &str) -> String {
-    use heck::ToPascalCase;
-    let cleaned: String = input
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut name = cleaned.to_pascal_case();
-    if !name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
-    {
-        name = format!("X{name}");
-    }
-    if name == "Self" {
-        name.push('_');
-    }
-    name
+    crate::names::type_name(input)
 }
 
 impl OpenEnum {
