@@ -89,6 +89,23 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
             let _ = writeln!(out, "  - {skipped}");
         }
     }
+    let degraded = &generated.diagnostics.degraded;
+    if !degraded.is_empty() {
+        let _ = writeln!(
+            out,
+            "the generator degrades {} schema(s) or parameter(s):",
+            degraded.len()
+        );
+        for d in degraded {
+            let _ = writeln!(out, "  - {d}");
+        }
+    }
+    for webhook in &generated.diagnostics.webhooks {
+        let _ = writeln!(
+            out,
+            "webhook not generated (the API calls it; a client does not): {webhook}"
+        );
+    }
     for note in &generated.diagnostics.notes {
         let _ = writeln!(out, "note: {note}");
     }

@@ -354,3 +354,35 @@ fn skipped_operations_are_listed() {
     );
     assert!(out.contains("regen skips this operation"), "{out}");
 }
+
+#[test]
+fn degraded_parameters_and_webhooks_are_listed() {
+    let repo = temp_repo();
+    let mut doc = edited("3");
+    doc["paths"]["/v1/datasets"]["post"]["parameters"] =
+        serde_json::json!([{"name": "session", "in": "cookie", "schema": {"type": "string"}}]);
+    doc["webhooks"] = serde_json::json!({"dataset.ready": {"post": {"responses": {}}}});
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("degraded.json");
+    std::fs::write(&path, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let mut out = Vec::new();
+    run(
+        &Options {
+            allow_breaking: true,
+            ..options(repo.path(), Source::Path(path))
+        },
+        &mut out,
+    )
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains(
+            "the generator degrades 1 schema(s) or parameter(s):\n  - #/paths/~1v1~1datasets/post/parameters/0: the cookie parameter `session` is left out"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("webhook not generated (the API calls it; a client does not): dataset.ready (POST)"),
+        "{out}"
+    );
+}
