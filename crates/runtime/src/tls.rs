@@ -1,9 +1,8 @@
 //! TLS setup that must happen before a `reqwest::Client` is built.
 
 /// Makes rustls's ring crypto provider the process default, unless a
-/// provider is installed already. The generated `Client::new` calls it, and
-/// so does the `nebius-tokenfactory` crate; call it yourself before you
-/// build a `reqwest::Client` to hand to `Client::new_with_client`.
+/// provider is installed already. [`crate::http_client`] calls it; call it
+/// yourself before you build a `reqwest::Client` of your own.
 ///
 /// reqwest, built without a provider of its own (the `rustls-ring`
 /// feature), panics when it builds a TLS client and no process default is

@@ -1,4 +1,8 @@
 //! The type of credential fields in generated types.
+//!
+//! A `Secret` serialised into a request is also remembered by the call that
+//! sends it ([`crate::scope`]), which scrubs it from anything the server
+//! sends back: FastAPI's validation errors quote the input.
 
 use std::fmt;
 
@@ -9,7 +13,7 @@ use std::fmt;
 /// codegen's `secrets` pass decides which fields are credentials.
 ///
 /// ```
-/// use nebius_tokenfactory_api::Secret;
+/// use nebius_tokenfactory_runtime::Secret;
 ///
 /// let key = Secret::from("hunter2");
 /// assert_eq!(format!("{key:?} {key}"), "Secret([REDACTED]) [REDACTED]");
@@ -57,6 +61,7 @@ impl From<&str> for Secret {
 
 impl serde::Serialize for Secret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::scope::remember_secret(self);
         serializer.serialize_str(&self.0)
     }
 }

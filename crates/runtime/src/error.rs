@@ -1,13 +1,19 @@
-//! The one error type of this crate.
+//! The one error type of the SDK, for every operation.
 
-use crate::datasets::InvalidInput;
+use crate::input::InvalidInput;
+use crate::rate_limits::RateLimits;
+use crate::retry::{Failure, Processed};
 use std::fmt;
 use std::time::Duration;
+
+/// The environment variable holding the API key; errors about the key name it.
+pub const API_KEY_ENV: &str = "NEBIUS_API_KEY";
 
 /// Everything that can go wrong, from configuration to the response.
 ///
 /// Messages start lower case, say what happened and what to do, and never
-/// contain the API key or any other credential.
+/// contain the API key or any other credential: text the server sends back
+/// is scrubbed of every credential the call sent.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -23,10 +29,11 @@ pub enum Error {
     /// The configured user agent cannot go in an HTTP header.
     #[error("the user agent `{0}` is not a valid HTTP header value; use visible ASCII")]
     InvalidUserAgent(String),
-    /// The base URL does not parse, or is not http(s).
+    /// The base URL does not parse, is not http(s), or carries what it
+    /// should not (credentials, a query, a fragment).
     #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl {
-        /// The URL as given.
+        /// The URL as given, without any credentials in it.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -53,11 +60,13 @@ pub enum Error {
         details: Vec<FieldError>,
         /// The `x-request-id` of the response, where present.
         request_id: Option<String>,
+        /// The call that failed.
+        call: Call,
     },
     /// The API key is missing, wrong or lacks rights (HTTP 401 or 403).
     #[error(
         "authentication failed ({status}): {message}; check the API key (the {} environment variable){}",
-        crate::config::API_KEY_ENV,
+        API_KEY_ENV,
         RequestId(.request_id)
     )]
     Authentication {
@@ -67,16 +76,23 @@ pub enum Error {
         message: String,
         /// The `x-request-id` of the response, where present.
         request_id: Option<String>,
+        /// The call that failed.
+        call: Call,
     },
     /// Too many requests (HTTP 429), after any retries.
     #[error("rate limited (429): {message}{}{}", RetryAfter(.retry_after), RequestId(.request_id))]
     RateLimited {
         /// How long the server asked to wait, where it said.
         retry_after: Option<Duration>,
+        /// The rate-limit headers of the response (boxed: they are larger
+        /// than the rest of the error).
+        rate_limits: Box<RateLimits>,
         /// The server's message.
         message: String,
         /// The `x-request-id` of the response, where present.
         request_id: Option<String>,
+        /// The call that failed.
+        call: Call,
     },
     /// Any other error status.
     #[error("the API answered {status}: {message}{}", RequestId(.request_id))]
@@ -85,14 +101,23 @@ pub enum Error {
         status: u16,
         /// The server's message, or the start of the body.
         message: String,
+        /// The body, where it is JSON (up to 64 KiB of it), with every
+        /// credential the call sent scrubbed: decode it into the error model
+        /// the API documents for this status.
+        body: Option<Box<serde_json::Value>>,
         /// The `x-request-id` of the response, where present.
         request_id: Option<String>,
+        /// The call that failed.
+        call: Call,
     },
-    /// An attempt took longer than the configured timeout.
-    #[error("the request timed out after {after:?}; raise it with ClientBuilder::with_timeout or per call")]
+    /// An attempt took longer than the configured timeout: to the response
+    /// headers for a stream, to the end of the body otherwise.
+    #[error("the request timed out after {after:?}; raise it with ClientBuilder::with_timeout, or for one call with RequestOptions::with_timeout")]
     Timeout {
         /// The timeout that ran out.
         after: Duration,
+        /// The call that failed.
+        call: Call,
     },
     /// The API could not be reached, or the connection broke.
     #[error("cannot reach the API: {source}")]
@@ -100,38 +125,107 @@ pub enum Error {
         /// The transport error.
         #[source]
         source: reqwest::Error,
+        /// The call that failed.
+        call: Call,
     },
     /// A successful status with a body that is not what the spec says.
     #[error("cannot decode the API's {status} response: {source}; the body starts: {body}")]
     Decode {
         /// The HTTP status.
         status: u16,
-        /// The body, truncated to 512 bytes.
+        /// The start of the body, scrubbed of credentials.
         body: String,
         /// The decoding error.
         #[source]
         source: serde_json::Error,
+        /// The call that failed.
+        call: Call,
+    },
+    /// A stream broke after it began: the server sent an error event, a
+    /// line or event would not decode, or nothing came for too long.
+    #[error("the stream failed: {message}")]
+    Stream {
+        /// What happened, with the server's message where it sent one.
+        message: String,
+        /// Whether the stream fell silent past its idle timeout.
+        idle: bool,
+        /// The call whose stream failed.
+        call: Call,
     },
 }
 
+/// The call an error came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The operation's id, as the client method is named.
+    pub operation_id: &'static str,
+    /// How many attempts were made.
+    pub attempts: u32,
+    /// Whether repeating the operation has the effect of making it once.
+    pub idempotent: bool,
+}
+
 impl Error {
-    /// Whether the failure is transient: a retry may succeed.
+    /// What the failure says about trying again, from the one table that
+    /// also drives the client's own retries ([`crate::RetryPolicy`]).
+    /// `None` for failures before anything was sent.
+    pub fn failure(&self) -> Option<Failure> {
+        Some(match self {
+            Error::Validation { .. } => Failure::of_status(422, None),
+            Error::Authentication { status, .. } => Failure::of_status(*status, None),
+            Error::RateLimited { .. } => Failure::of_status(429, None),
+            Error::Api { status, .. } => Failure::of_status(*status, None),
+            Error::Timeout { .. } => Failure::TIMEOUT,
+            Error::Connection { source, .. } => Failure::of_transport(source),
+            Error::Decode { .. } => Failure {
+                transient: false,
+                processed: Processed::Yes,
+            },
+            Error::Stream { idle, .. } => Failure {
+                transient: *idle,
+                processed: Processed::Yes,
+            },
+            _ => return None,
+        })
+    }
+
+    /// Whether the failure is transient: the same call may succeed later.
     ///
-    /// True for rate limits, 408, 409 and 5xx statuses, timeouts and
-    /// connection failures. Whether the client retries *automatically*
-    /// also depends on whether the request may already have been processed:
-    /// see [`crate::RetryPolicy`].
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::RateLimited { .. } | Error::Timeout { .. } | Error::Connection { .. } => true,
-            Error::Api { status, .. } => matches!(status, 408 | 409) || *status >= 500,
+    /// True for rate limits, 408, 425, 500, 502, 503 and 504, timeouts,
+    /// connection failures and streams that fell silent.
+    pub fn is_transient(&self) -> bool {
+        self.failure().is_some_and(|f| f.transient)
+    }
+
+    /// Whether making this call again is safe and may succeed: the failure
+    /// is transient, and either the server certainly did not act on the
+    /// request or the operation is idempotent. The client already retried
+    /// such failures up to its policy's limit.
+    pub fn is_safe_to_retry(&self) -> bool {
+        match (self.failure(), self.call()) {
+            (Some(failure), Some(call)) => failure.is_safe_to_retry(call.idempotent),
             _ => false,
+        }
+    }
+
+    /// The call the error came from, for errors from a call.
+    pub fn call(&self) -> Option<&Call> {
+        match self {
+            Error::Validation { call, .. }
+            | Error::Authentication { call, .. }
+            | Error::RateLimited { call, .. }
+            | Error::Api { call, .. }
+            | Error::Timeout { call, .. }
+            | Error::Connection { call, .. }
+            | Error::Decode { call, .. }
+            | Error::Stream { call, .. } => Some(call),
+            _ => None,
         }
     }
 
     /// A short name of the error's kind, for logs: unlike the message, it
     /// never quotes the server.
-    pub(crate) fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &'static str {
         match self {
             Error::MissingApiKey { .. } => "missing_api_key",
             Error::InvalidApiKey => "invalid_api_key",
@@ -147,6 +241,7 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Connection { .. } => "connection",
             Error::Decode { .. } => "decode",
+            Error::Stream { .. } => "stream",
         }
     }
 
@@ -238,6 +333,14 @@ impl fmt::Display for RetryAfter<'_> {
 mod tests {
     use super::*;
 
+    fn call(idempotent: bool) -> Call {
+        Call {
+            operation_id: "op",
+            attempts: 1,
+            idempotent,
+        }
+    }
+
     #[test]
     fn validation_details_read_like_paths() {
         let err = Error::Validation {
@@ -247,6 +350,7 @@ mod tests {
                 kind: "missing".into(),
             }],
             request_id: Some("req-1".into()),
+            call: call(false),
         };
         assert_eq!(
             err.to_string(),
@@ -254,7 +358,8 @@ mod tests {
         );
         assert_eq!(err.request_id(), Some("req-1"));
         assert_eq!(err.status(), Some(422));
-        assert!(!err.is_retryable());
+        assert!(!err.is_transient());
+        assert_eq!(err.call().unwrap().operation_id, "op");
     }
 
     #[test]
@@ -263,6 +368,7 @@ mod tests {
             status: 401,
             message: "Invalid token".into(),
             request_id: None,
+            call: call(true),
         };
         assert_eq!(
             auth.to_string(),
@@ -270,25 +376,40 @@ mod tests {
         );
         let limited = Error::RateLimited {
             retry_after: Some(Duration::from_millis(1500)),
+            rate_limits: Box::default(),
             message: "slow down".into(),
             request_id: None,
+            call: call(false),
         };
         assert_eq!(
             limited.to_string(),
             "rate limited (429): slow down; retry after 1.5 s"
         );
-        assert!(limited.is_retryable());
-        assert!(Error::Api {
-            status: 502,
+        assert!(limited.is_transient() && limited.is_safe_to_retry());
+    }
+
+    #[test]
+    fn transient_and_safe_to_retry_are_two_answers_from_one_table() {
+        let api = |status, idempotent| Error::Api {
+            status,
             message: String::new(),
-            request_id: None
+            body: None,
+            request_id: None,
+            call: call(idempotent),
+        };
+        // A 502 may have been processed: safe to repeat only if idempotent.
+        assert!(api(502, false).is_transient() && !api(502, false).is_safe_to_retry());
+        assert!(api(502, true).is_safe_to_retry());
+        // 409 and 501 are final, as the retry policy treats them.
+        for status in [409, 501, 404] {
+            assert!(!api(status, true).is_transient(), "{status}");
+            assert!(!api(status, true).is_safe_to_retry(), "{status}");
         }
-        .is_retryable());
-        assert!(!Error::Api {
-            status: 404,
-            message: String::new(),
-            request_id: None
-        }
-        .is_retryable());
+        let timeout = Error::Timeout {
+            after: Duration::from_secs(1),
+            call: call(false),
+        };
+        assert!(timeout.is_transient() && !timeout.is_safe_to_retry());
+        assert!(!Error::InvalidApiKey.is_transient());
     }
 }

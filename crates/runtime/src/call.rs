@@ -1,0 +1,219 @@
+//! One call: its attempts, their timeout, the retries between them, the
+//! tracing span, and the error.
+//!
+//! Every generated operation's `send` is [`Transport::call`] with a closure
+//! that makes one attempt: progenitor's own code, which builds the request
+//! afresh from the builder (so a body is rebuilt, never cloned) and runs it
+//! through [`Transport::exec`]. The call:
+//!
+//! - bounds each attempt with the timeout: to the end of the body for JSON,
+//!   to the response headers for a stream;
+//! - classifies each failure with the one table in [`crate::retry`], and
+//!   retries as the policy, the operation's idempotence and the server's
+//!   `Retry-After` say;
+//! - records one `nebius_tokenfactory.request` span with the operation,
+//!   the attempt, the status, the duration and the request id, and an
+//!   event per retry, with error kinds only (a message may quote the server);
+//! - turns the outcome into a [`Response`] or the SDK's [`Error`], scrubbed
+//!   of every credential the call sent.
+
+use crate::endpoint::Endpoint;
+use crate::error::{Call, Error};
+use crate::input::{InvalidInput, Problem};
+use crate::response::{error_from_response, Response};
+use crate::retry::{Failure, Processed};
+use crate::{scope, Transport};
+use progenitor_client::ResponseValue;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The outcome of one attempt, as progenitor's generated code gives it.
+pub type Attempt<T> = Result<ResponseValue<T>, progenitor_client::Error>;
+
+impl Transport {
+    /// Makes a call of `endpoint`: runs `attempt` until it succeeds, fails
+    /// for good, or the policy's last retry.
+    pub async fn call<T, F, Fut>(
+        &self,
+        endpoint: &Endpoint,
+        mut attempt: F,
+    ) -> Result<Response<T>, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Attempt<T>>,
+    {
+        let span = tracing::info_span!(
+            "nebius_tokenfactory.request",
+            operation = endpoint.operation_id,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = scope::run(Vec::new(), self.attempts(endpoint, &mut attempt, &span))
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+
+    async fn attempts<T, F, Fut>(
+        &self,
+        endpoint: &Endpoint,
+        attempt: &mut F,
+        span: &tracing::Span,
+    ) -> Result<Response<T>, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Attempt<T>>,
+    {
+        let policy = self.policy();
+        let idempotent = self.is_idempotent(endpoint);
+        let timeout = self.timeout();
+        let mut retry = 0;
+        loop {
+            let call = Call {
+                operation_id: endpoint.operation_id,
+                attempts: retry + 1,
+                idempotent,
+            };
+            span.record("attempt", call.attempts);
+            let (error, failure, headers) = match tokio::time::timeout(timeout, attempt()).await {
+                Ok(Ok(value)) => {
+                    let status = value.status();
+                    let headers = value.headers().clone();
+                    record_response(span, status.as_u16(), &headers);
+                    return Ok(Response::new(value.into_inner(), status, headers));
+                }
+                Ok(Err(e)) => self.error(e, call).await,
+                Err(_) => (
+                    Error::Timeout {
+                        after: timeout,
+                        call,
+                    },
+                    Failure::TIMEOUT,
+                    None,
+                ),
+            };
+            if let Some(status) = error.status() {
+                span.record("status", status);
+            }
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
+            match policy.delay(retry, failure, idempotent, headers.as_ref()) {
+                Some(wait) => {
+                    tracing::info!(
+                        attempt = retry + 1,
+                        wait_ms = wait.as_millis() as u64,
+                        error = error.kind(),
+                        status = error.status(),
+                        "retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    retry += 1;
+                }
+                None => {
+                    tracing::debug!(
+                        attempt = retry + 1,
+                        error = error.kind(),
+                        status = error.status(),
+                        "request failed"
+                    );
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// The SDK's error for a failed attempt, what it says about retrying,
+    /// and the response headers (for `Retry-After`).
+    async fn error(
+        &self,
+        error: progenitor_client::Error,
+        call: Call,
+    ) -> (Error, Failure, Option<HeaderMap>) {
+        use progenitor_client::Error as P;
+        let state = scope::current();
+        let scrub = self.scrubber(&state.secrets);
+        match error {
+            P::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                // Read already, and capped, by `exec`.
+                let body = response.bytes().await.unwrap_or_default();
+                let failure = Failure::of_status(status.as_u16(), Some(&headers));
+                let error = error_from_response(status, &headers, &body, &scrub, call);
+                (error, failure, Some(headers))
+            }
+            P::ErrorResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let failure = Failure::of_status(status.as_u16(), Some(&headers));
+                let error = error_from_response(status, &headers, b"", &scrub, call);
+                (error, failure, Some(headers))
+            }
+            P::CommunicationError(source)
+            | P::ResponseBodyError(source)
+            | P::InvalidUpgrade(source) => {
+                let failure = Failure::of_transport(&source);
+                // A connect timeout is a connection failure: the attempt's
+                // timeout did not run out, so naming it would mislead.
+                let error = if source.is_timeout() && !source.is_connect() {
+                    Error::Timeout {
+                        after: self.timeout(),
+                        call,
+                    }
+                } else {
+                    Error::Connection { source, call }
+                };
+                (error, failure, None)
+            }
+            P::InvalidResponsePayload(body, source) => (
+                Error::Decode {
+                    status: state.status.unwrap_or(200),
+                    body: scrub.excerpt(&body),
+                    source,
+                    call,
+                },
+                Failure {
+                    transient: false,
+                    processed: Processed::Yes,
+                },
+                None,
+            ),
+            P::InvalidRequest(message) | P::Custom(message) => (
+                Error::InvalidInput(InvalidInput::one(Problem::new(message))),
+                Failure::FINAL,
+                None,
+            ),
+        }
+    }
+
+    /// One attempt of a request built by hand (not by a generated builder),
+    /// decoded as progenitor decodes a JSON response: for calls that make
+    /// their own bodies, such as a streamed upload.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        request: reqwest::Request,
+        endpoint: &Endpoint,
+    ) -> Attempt<T> {
+        let response = self.exec(request, endpoint).await?;
+        if response.status().is_success() {
+            ResponseValue::from_response(response).await
+        } else {
+            Err(progenitor_client::Error::UnexpectedResponse(response))
+        }
+    }
+}
+
+fn record_response(span: &tracing::Span, status: u16, headers: &HeaderMap) {
+    span.record("status", status);
+    if let Some(id) = crate::response::request_id(headers) {
+        span.record("request_id", id);
+    }
+}

@@ -1,0 +1,95 @@
+//! What the runtime knows of each generated operation.
+//!
+//! The generator writes one [`Endpoint`] constant per operation (in the
+//! generated crate's `endpoints` module): its id, method and path, what its
+//! success response is, and which of its parameters travel as cookies. The
+//! runtime reads its decisions from there: whether an attempt reads the
+//! body before it ends, which failures may be retried, how the call is
+//! named in traces.
+
+/// One operation of the API, as the generator describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// The operation id, as the client's method is named.
+    pub operation_id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template, with `{name}` for path parameters.
+    pub path: &'static str,
+    /// What a successful response holds.
+    pub response: ResponseKind,
+    /// Parameters that are cookies: the generated code sends each as a
+    /// header of its name, and the runtime joins them into one `Cookie`.
+    pub cookies: &'static [&'static str],
+}
+
+/// What a successful response of an operation holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResponseKind {
+    /// One JSON document, read whole within the attempt's timeout.
+    Json,
+    /// Nothing worth reading.
+    Empty,
+    /// Server-sent events, read as they arrive.
+    EventStream,
+    /// JSON Lines, read as they arrive.
+    JsonLines,
+    /// Bytes of any other type, read as they arrive.
+    Bytes,
+}
+
+impl ResponseKind {
+    /// Whether an attempt ends when the headers arrive, leaving the body to
+    /// be read as a stream.
+    pub fn is_stream(self) -> bool {
+        matches!(self, Self::EventStream | Self::JsonLines | Self::Bytes)
+    }
+}
+
+impl Endpoint {
+    /// An endpoint the generated table does not list, known only by its id
+    /// and method; treated as JSON.
+    pub const fn unlisted(operation_id: &'static str, method: &'static str) -> Self {
+        Self {
+            operation_id,
+            method,
+            path: "",
+            response: ResponseKind::Json,
+            cookies: &[],
+        }
+    }
+
+    /// Whether repeating the request has the effect of sending it once, by
+    /// HTTP's definition of the method (RFC 9110, 9.2.2): GET, HEAD,
+    /// OPTIONS, TRACE, PUT and DELETE are; POST and PATCH are not.
+    pub fn is_idempotent(&self) -> bool {
+        matches!(
+            self.method,
+            "GET" | "HEAD" | "OPTIONS" | "TRACE" | "PUT" | "DELETE"
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotence_follows_the_method() {
+        for (method, idempotent) in [
+            ("GET", true),
+            ("HEAD", true),
+            ("OPTIONS", true),
+            ("PUT", true),
+            ("DELETE", true),
+            ("POST", false),
+            ("PATCH", false),
+        ] {
+            assert_eq!(
+                Endpoint::unlisted("op", method).is_idempotent(),
+                idempotent,
+                "{method}"
+            );
+        }
+    }
+}

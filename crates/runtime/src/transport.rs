@@ -1,0 +1,324 @@
+//! The transport: what every attempt of every operation goes through.
+//!
+//! progenitor's generated code builds each request (URL, parameters, body)
+//! and hands it to the client's `ClientHooks::exec`; the generator makes
+//! that hook call [`Transport::exec`], and no generated client compiles
+//! without it. One attempt there:
+//!
+//! - adds the bearer token (a header marked sensitive, so it never prints)
+//!   and the user agent, and joins cookie parameters into one `Cookie`;
+//! - follows redirects by the rules of [`crate::redirect`];
+//! - reads the body of a JSON response (or, capped, of an error) before it
+//!   returns, so that the attempt's timeout covers it and a body that breaks
+//!   off can be retried; a stream is left to be read as it arrives.
+//!
+//! Retries, the attempt timeout, the tracing span and the errors are the
+//! call's: see [`crate::call`].
+
+use crate::endpoint::{Endpoint, ResponseKind};
+use crate::error::Error;
+use crate::options::RequestOptions;
+use crate::scrub::Scrubber;
+use crate::{redirect, scope, RetryPolicy, Secret};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How much of an error response is read: enough for any message, not
+/// enough for a misbehaving server to fill memory.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// How long one attempt may take, by default: to the end of the body, or
+/// to the response headers for a stream. Uploads of large datasets need
+/// minutes, hence the generous bound.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// How long a stream may go without an event, line or chunk, by default.
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Everything a [`Transport`] needs; [`TransportConfig::new`] fills in
+/// the defaults.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct TransportConfig {
+    /// The API key, sent as a bearer token.
+    pub api_key: Secret,
+    /// The HTTP client. Build it with [`crate::http_client`], or with
+    /// `redirect::Policy::none()`, so that the transport's redirect rules
+    /// apply.
+    pub http: reqwest::Client,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    /// See [`DEFAULT_TIMEOUT`].
+    pub timeout: Duration,
+    /// See [`DEFAULT_STREAM_IDLE_TIMEOUT`].
+    pub stream_idle_timeout: Duration,
+    /// How failed attempts are retried.
+    pub retry: RetryPolicy,
+}
+
+impl TransportConfig {
+    /// The defaults, with this key and HTTP client.
+    pub fn new(api_key: Secret, http: reqwest::Client) -> Self {
+        Self {
+            api_key,
+            http,
+            user_agent: concat!("nebius-tokenfactory-rust/", env!("CARGO_PKG_VERSION")).into(),
+            timeout: DEFAULT_TIMEOUT,
+            stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// The runtime under every operation: the inner value of the generated
+/// client. Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct Transport {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) options: RequestOptions,
+}
+
+pub(crate) struct Shared {
+    pub http: reqwest::Client,
+    pub api_key: Secret,
+    pub auth: HeaderValue,
+    pub user_agent: HeaderValue,
+    pub timeout: Duration,
+    pub stream_idle_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("api_key", &self.shared.api_key)
+            .field("timeout", &self.timeout())
+            .field("stream_idle_timeout", &self.stream_idle_timeout())
+            .field("retry", &self.policy())
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl Transport {
+    /// A transport with these settings. Fails if the key or the user agent
+    /// cannot go in an HTTP header.
+    pub fn new(config: TransportConfig) -> Result<Self, Error> {
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", config.api_key.expose()))
+            .map_err(|_| Error::InvalidApiKey)?;
+        auth.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| Error::InvalidUserAgent(config.user_agent.clone()))?;
+        Ok(Self {
+            shared: Arc::new(Shared {
+                http: config.http,
+                api_key: config.api_key,
+                auth,
+                user_agent,
+                timeout: config.timeout,
+                stream_idle_timeout: config.stream_idle_timeout,
+                retry: config.retry,
+            }),
+            options: RequestOptions::default(),
+        })
+    }
+
+    /// The HTTP client requests go through.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.shared.http
+    }
+
+    /// A view of this transport whose calls use `options` over the
+    /// settings (and the earlier options) of this one.
+    pub fn with_options(&self, options: RequestOptions) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            options: self.options.merged(options),
+        }
+    }
+
+    /// The options of this view.
+    pub fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
+    /// How long one attempt may take.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout.unwrap_or(self.shared.timeout)
+    }
+
+    /// How long a stream may go without an event, line or chunk.
+    pub fn stream_idle_timeout(&self) -> Duration {
+        self.options
+            .stream_idle_timeout
+            .unwrap_or(self.shared.stream_idle_timeout)
+    }
+
+    /// The retry policy, with this view's options applied.
+    pub fn policy(&self) -> Cow<'_, RetryPolicy> {
+        let mut policy = match &self.options.retry_policy {
+            Some(p) => Cow::Borrowed(p),
+            None => Cow::Borrowed(&self.shared.retry),
+        };
+        if let Some(retries) = self.options.max_retries {
+            policy.to_mut().max_retries = retries;
+        }
+        policy
+    }
+
+    /// Whether calls of `endpoint` through this view may be repeated after
+    /// a failure that may have been processed.
+    pub fn is_idempotent(&self, endpoint: &Endpoint) -> bool {
+        self.options.idempotent.unwrap_or_else(|| {
+            self.policy()
+                .is_idempotent(endpoint.operation_id, endpoint.is_idempotent())
+        })
+    }
+
+    /// A scrubber for the running call: the API key, and every credential
+    /// the call serialised.
+    pub(crate) fn scrubber<'a>(&'a self, secrets: &'a [Secret]) -> Scrubber<'a> {
+        Scrubber {
+            api_key: &self.shared.api_key,
+            secrets,
+        }
+    }
+
+    /// One attempt of `request` to `endpoint`: what the generated client's
+    /// `ClientHooks::exec` runs.
+    pub async fn exec(
+        &self,
+        mut request: reqwest::Request,
+        endpoint: &Endpoint,
+    ) -> reqwest::Result<reqwest::Response> {
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, self.shared.auth.clone());
+        headers.insert(USER_AGENT, self.shared.user_agent.clone());
+        join_cookies(headers, endpoint.cookies);
+        let response = redirect::follow(&self.shared.http, request).await?;
+        let status = response.status();
+        scope::record_response(
+            status.as_u16(),
+            crate::response::request_id(response.headers()).map(String::from),
+        );
+        if !status.is_success() {
+            return buffered(response, Some(MAX_ERROR_BODY), endpoint.response, self).await;
+        }
+        match endpoint.response {
+            ResponseKind::Json => buffered(response, None, endpoint.response, self).await,
+            ResponseKind::Empty => {
+                buffered(response, Some(MAX_ERROR_BODY), endpoint.response, self).await
+            }
+            ResponseKind::EventStream | ResponseKind::JsonLines | ResponseKind::Bytes => {
+                Ok(response)
+            }
+        }
+    }
+}
+
+/// Moves the cookie parameters, which the generated code sends as headers
+/// of their own names, into one `Cookie` header.
+fn join_cookies(headers: &mut HeaderMap, names: &[&str]) {
+    let mut pairs = Vec::new();
+    for name in names {
+        if let Some(value) = headers.remove(*name) {
+            if let Ok(value) = value.to_str() {
+                pairs.push(format!("{name}={value}"));
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return;
+    }
+    if let Some(existing) = headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+        pairs.insert(0, existing.to_string());
+    }
+    if let Ok(value) = HeaderValue::from_str(&pairs.join("; ")) {
+        headers.insert(COOKIE, value);
+    }
+}
+
+/// `response` with its body read into memory, up to `cap` bytes (the rest
+/// is not read), and logged at TRACE, scrubbed.
+async fn buffered(
+    mut response: reqwest::Response,
+    cap: Option<usize>,
+    kind: ResponseKind,
+    transport: &Transport,
+) -> reqwest::Result<reqwest::Response> {
+    let mut body: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        match cap {
+            Some(cap) if body.len() + chunk.len() > cap => {
+                body.extend_from_slice(&chunk[..cap - body.len()]);
+                break;
+            }
+            _ => body.extend_from_slice(&chunk),
+        }
+    }
+    // A JSON operation whose 2xx came with no body: the codegen made its
+    // type nullable (see its `responses` pass), and `null` says "none".
+    if body.is_empty() && kind == ResponseKind::Json && response.status().is_success() {
+        body.extend_from_slice(b"null");
+    }
+    if tracing::enabled!(tracing::Level::TRACE) {
+        let state = scope::current();
+        let excerpt = transport.scrubber(&state.secrets).excerpt(&body);
+        tracing::trace!(status = response.status().as_u16(), body = %excerpt, "response body");
+    }
+    let mut rebuilt = http::Response::new(Bytes::from(body));
+    *rebuilt.status_mut() = response.status();
+    *rebuilt.version_mut() = response.version();
+    *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_parameters_join_one_cookie_header() {
+        let mut h = HeaderMap::new();
+        h.insert("session", HeaderValue::from_static("abc"));
+        h.insert("state", HeaderValue::from_static("x y"));
+        h.insert("other", HeaderValue::from_static("kept"));
+        join_cookies(&mut h, &["session", "state", "absent"]);
+        assert_eq!(h.get(COOKIE).unwrap(), "session=abc; state=x y");
+        assert!(h.get("session").is_none() && h.get("other").is_some());
+    }
+
+    #[test]
+    fn debug_never_prints_the_key() {
+        crate::ensure_crypto_provider();
+        let transport = Transport::new(TransportConfig::new(
+            Secret::from("sk-very-secret"),
+            reqwest::Client::new(),
+        ))
+        .unwrap();
+        let text = format!("{transport:?}");
+        assert!(
+            !text.contains("sk-very-secret") && text.contains("REDACTED"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn keys_and_agents_that_cannot_be_headers_are_refused() {
+        crate::ensure_crypto_provider();
+        let http = reqwest::Client::new();
+        let err =
+            Transport::new(TransportConfig::new(Secret::from("a\nb"), http.clone())).unwrap_err();
+        assert!(matches!(err, Error::InvalidApiKey));
+        let mut config = TransportConfig::new(Secret::from("k"), http);
+        config.user_agent = "bad\u{1}agent".into();
+        assert!(matches!(
+            Transport::new(config),
+            Err(Error::InvalidUserAgent(_))
+        ));
+    }
+}
