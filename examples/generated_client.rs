@@ -1,5 +1,6 @@
-//! Creates a dataset through the generated client directly, without the
-//! ergonomic `nebius-tokenfactory` crate.
+//! Creates a dataset through the generated client directly, on a runtime
+//! transport built by hand, without the ergonomic `nebius-tokenfactory`
+//! crate.
 //!
 //! With `NEBIUS_API_KEY` set, it calls the real API (or `NEBIUS_BASE_URL`).
 //! Without it, it starts an in-process mock of the API, built from the
@@ -11,8 +12,9 @@
 
 use nebius_tokenfactory_api::mock::MockServerExt;
 use nebius_tokenfactory_api::types::{self, SchemaPrimitiveType};
-use nebius_tokenfactory_api::Client;
+use nebius_tokenfactory_api::{runtime, Client};
 use serde_json::json;
+use std::time::Duration;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -69,24 +71,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     };
 
-    // Built by hand to carry auth, so the TLS provider must be chosen first.
-    nebius_tokenfactory_api::ensure_crypto_provider();
-    let mut headers = reqwest::header::HeaderMap::new();
-    let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {key}"))?;
-    auth.set_sensitive(true);
-    headers.insert(reqwest::header::AUTHORIZATION, auth);
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .timeout(std::time::Duration::from_secs(60))
-        .build()?;
-    let client = Client::new_with_client(&base_url, http);
+    // The transport adds the key to every request, and times, retries and
+    // traces every call.
+    let http = runtime::http_client(Duration::from_secs(10))?;
+    let mut config = runtime::TransportConfig::new(runtime::Secret::from(key), http);
+    config.timeout = Duration::from_secs(60);
+    let client = Client::new(&base_url, runtime::Transport::new(config)?);
 
-    let dataset = client
-        .create_dataset()
-        .body(body)
-        .send()
-        .await?
-        .into_inner();
+    let dataset = client.create_dataset().body(body).send().await?;
     println!(
         "created dataset {} ({}), status {}",
         dataset.name, dataset.id, dataset.status

@@ -1,25 +1,20 @@
 //! What the generated client puts on the wire and reads back, against
-//! httpmock and the generated typed mock helpers.
+//! httpmock and the generated typed mock helpers, on the runtime.
 
 use httpmock::prelude::*;
 use nebius_tokenfactory_api::mock::MockServerExt;
+use nebius_tokenfactory_api::runtime::{http_client, Error, Secret, Transport, TransportConfig};
 use nebius_tokenfactory_api::types::{self, DatasetStatus};
-use nebius_tokenfactory_api::{Client, Error};
+use nebius_tokenfactory_api::Client;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 const KEY: &str = "test-key-123";
 
 fn client(server: &MockServer) -> Client {
-    nebius_tokenfactory_api::ensure_crypto_provider();
-    let mut headers = reqwest::header::HeaderMap::new();
-    let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {KEY}")).unwrap();
-    auth.set_sensitive(true);
-    headers.insert(reqwest::header::AUTHORIZATION, auth);
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Client::new_with_client(&server.base_url(), http)
+    let http = http_client(Duration::from_secs(5)).unwrap();
+    let transport = Transport::new(TransportConfig::new(Secret::from(KEY), http)).unwrap();
+    Client::new(&server.base_url(), transport)
 }
 
 fn response_json() -> Value {
@@ -77,9 +72,7 @@ fn upload_request() -> types::CreateDatasetRequest {
 use types::SchemaPrimitiveType as DatasetColumn;
 
 /// Sends [`upload_request`] through the generated client.
-async fn create(
-    server: &MockServer,
-) -> Result<nebius_tokenfactory_api::ResponseValue<types::CreateDatasetResponse>, Error> {
+async fn create(server: &MockServer) -> Result<types::CreateDatasetResponse, Error> {
     client(server)
         .create_dataset()
         .body(upload_request())
@@ -175,11 +168,10 @@ async fn response_columns_decode_into_their_own_output_types() {
     }
 }
 
-/// Error statuses are not decoded by the generated client: the SDK runtime
-/// decodes every one (see the codegen's `responses` pass). The 422 body is
-/// still FastAPI's, and its type is still generated.
+/// Error statuses are decoded by the runtime, whatever the operation's
+/// error models: FastAPI's 422 into field errors.
 #[tokio::test]
-async fn error_statuses_come_back_undecoded_with_their_body() {
+async fn validation_errors_come_back_as_the_runtimes_error() {
     let server = MockServer::start_async().await;
     answer(
         &server,
@@ -189,14 +181,11 @@ async fn error_statuses_come_back_undecoded_with_their_body() {
         ]}),
     );
     let err = create(&server).await.unwrap_err();
-    let Error::UnexpectedResponse(response) = err else {
-        panic!("expected the raw response, got {err:?}");
+    let Error::Validation { details, call, .. } = &err else {
+        panic!("expected a validation error, got {err:?}");
     };
-    assert_eq!(response.status(), 422);
-    let body: types::HttpValidationError = response.json().await.unwrap();
-    let detail = &body.detail[0];
-    assert_eq!(detail.msg, "Field required");
-    assert_eq!(detail.loc[2], types::ValidationErrorLocItem::Integer(3));
+    assert_eq!(details[0].to_string(), "body.rows[3].text: Field required");
+    assert_eq!(call.operation_id, "create_dataset");
 }
 
 #[tokio::test]
@@ -238,5 +227,5 @@ async fn typed_mock_helpers_match_the_operation() {
     });
     let created = create(&server).await.unwrap();
     mock.assert();
-    assert_eq!(created.into_inner(), response);
+    assert_eq!(created, response);
 }

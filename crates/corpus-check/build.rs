@@ -40,10 +40,9 @@ fn main() {
         let spec = serde_json::from_str(&fs::read_to_string(&path).unwrap())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let options = Options {
-            module_path: format!("crate::{stem}"),
-            secret_type: "::nebius_tokenfactory_api::Secret".into(),
-            before_client_new: Some("::nebius_tokenfactory_api::ensure_crypto_provider".into()),
-            inner_type: None,
+            module: stem.clone(),
+            runtime: "::nebius_tokenfactory_runtime".into(),
+            mock_feature: None,
         };
         // The codegen tests report generation failures with detail; here a
         // failure only needs to stop the build.
@@ -51,12 +50,12 @@ fn main() {
         for skipped in &out.diagnostics.skipped {
             println!("cargo:warning={}: left out {skipped}", path.display());
         }
-        fs::write(out_dir.join(format!("{stem}.rs")), &out.client).unwrap();
-        fs::write(out_dir.join(format!("{stem}_mock.rs")), &out.mock).unwrap();
+        fs::write(out_dir.join(format!("{stem}.rs")), &out.file).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // Each file is one module, `crate::{stem}`, with the lints its code
+        // may break allowed by the codegen.
         modules.push_str(&format!(
-            "/// Generated from `{name}`.\npub mod {stem} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\"));\n    \
-             /// Mock helpers for `{name}`.\n    pub mod mock {{\n        include!(concat!(env!(\"OUT_DIR\"), \"/{stem}_mock.rs\"));\n    }}\n}}\n",
+            "// Generated from `{name}`.\ninclude!(concat!(env!(\"OUT_DIR\"), \"/{stem}.rs\"));\n",
         ));
         names.push(name);
     }

@@ -9,7 +9,7 @@
 //! ```
 //! let spec: serde_json::Value = serde_json::from_str(include_str!("../../../openapi.json")).unwrap();
 //! let out = nebius_tokenfactory_codegen::generate(&spec, &Default::default()).unwrap();
-//! assert!(out.client.contains("pub async fn send"));
+//! assert!(out.file.contains("pub async fn send"));
 //! assert!(out.diagnostics.skipped.is_empty());
 //! ```
 

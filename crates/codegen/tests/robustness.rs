@@ -33,7 +33,7 @@ fn an_operation_progenitor_refuses_is_left_out_with_its_error() {
         "{skipped}"
     );
     assert!(
-        out.client.contains("pub fn fine("),
+        out.file.contains("pub fn fine("),
         "the other operation must remain"
     );
 }
@@ -55,7 +55,7 @@ fn an_operation_progenitor_panics_on_is_left_out_with_the_panic_message() {
         skipped.contains("encoded_form") && skipped.contains("panicked: "),
         "{skipped}"
     );
-    assert!(out.client.contains("pub fn fine("));
+    assert!(out.file.contains("pub fn fine("));
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn documents_that_cannot_generate_are_errors() {
         "{degraded:?}"
     );
     assert!(
-        out.client
+        out.file
             .contains("pub struct DatasetStatus(pub ::serde_json::Value)"),
         "untyped"
     );

@@ -53,7 +53,7 @@ pub(crate) fn run(
         .filter_map(|(name, used)| used.then_some(name))
         .collect();
         let mock = Generator::new(&settings)
-            .httpmock(&spec, &options.module_path)
+            .httpmock(&spec, &options.module_path())
             .map_err(|e| e.to_string())?;
         Ok(Output {
             client,
@@ -65,25 +65,24 @@ pub(crate) fn run(
 
 fn settings(enums: &[OpenEnum], options: &Options) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
+    let transport: TokenStream = format!("{}::Transport", options.runtime)
+        .parse()
+        .expect("Options::runtime is checked to be a Rust path");
+    // The runtime's transport is the client's inner value, and without a
+    // default `impl ClientHooks for &Client`, a client whose hooks are not
+    // implemented (see `emit::runtime`) does not compile: no operation can
+    // run around them.
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_derive("PartialEq");
-    if let Some(inner) = &options.inner_type {
-        let inner: TokenStream = inner
-            .parse()
-            .expect("Options::inner_type is a Rust type path");
-        // Without a default `impl ClientHooks for &Client`, a client whose
-        // hooks are not implemented does not compile: no operation can
-        // run around them.
-        settings
-            .with_inner_type(inner)
-            .with_hooks(HooksMode::Expected);
-    }
+        .with_derive("PartialEq")
+        .with_inner_type(transport)
+        .with_hooks(HooksMode::Expected);
+    let module_path = options.module_path();
     for e in enums {
         settings.with_replacement(
             &e.name,
-            format!("{}::types::{}", options.module_path, e.name),
+            format!("{module_path}::types::{}", e.name),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
@@ -94,7 +93,7 @@ fn settings(enums: &[OpenEnum], options: &Options) -> GenerationSettings {
     };
     settings.with_conversion(
         password,
-        &options.secret_type,
+        format!("{}::Secret", options.runtime),
         [TypeImpl::Display].into_iter(),
     );
     settings

@@ -12,8 +12,9 @@
 //! - `nullable` header and path parameters, and lists in either (an
 //!   `Option` or a `Vec` where the generated code needs `Display`);
 //! - objects in the query (builders again) and in `deepObject` style;
-//! - cookie parameters, and parameters described by `content` instead of
-//!   `schema`;
+//! - cookie parameters (progenitor has none: each becomes a header of its
+//!   name, marked [`COOKIE`], which the runtime joins into one `Cookie`),
+//!   and parameters described by `content` instead of `schema`;
 //! - two parameters whose names meet once made Rust identifiers, or that
 //!   take a name the generated builder already uses (`body`, `client`).
 //!
@@ -35,8 +36,20 @@ use serde_json::{json, Map, Value};
 /// Marks a query parameter sent in `deepObject` style.
 pub const DEEP_OBJECT: &str = "x-nebius-deep-object";
 
+/// Marks a cookie parameter, which the generated code sends as a header of
+/// its name and the runtime moves into the `Cookie` header.
+pub const COOKIE: &str = "x-nebius-cookie";
+
 /// Names the generated builder uses for itself; a parameter cannot take them.
-pub const BUILDER_NAMES: [&str; 5] = ["client", "body", "body_map", "send", "new"];
+pub const BUILDER_NAMES: [&str; 7] = [
+    "client",
+    "body",
+    "body_map",
+    "new",
+    "send",
+    "send_once",
+    "send_with_response",
+];
 
 const SCALARS: [&str; 4] = ["string", "integer", "number", "boolean"];
 
@@ -188,13 +201,16 @@ impl Context<'_> {
             .unwrap_or_default()
             .to_string();
         if location == "cookie" {
-            self.degrade(
-                pointer,
-                format!("the cookie parameter `{name}` is left out"),
-                "the client sends no cookies of its own; give it a reqwest client with a cookie store",
-            );
-            return false;
+            // progenitor has no cookie parameters: it sends this one as a
+            // header of its name, and the runtime moves it into `Cookie`.
+            obj.insert("in".into(), "header".into());
+            obj.insert(COOKIE.into(), true.into());
         }
+        let location = if location == "cookie" {
+            "header".to_string()
+        } else {
+            location
+        };
         if !obj.contains_key("schema") {
             let from_content = obj
                 .get("content")
@@ -530,7 +546,7 @@ mod tests {
     }
 
     #[test]
-    fn cookies_and_clashing_names_are_left_out_and_reported() {
+    fn cookies_travel_as_marked_headers_and_clashing_names_are_left_out() {
         let (doc, diagnostics) = on_doc(
             run,
             op(json!([
@@ -547,7 +563,11 @@ mod tests {
             .iter()
             .map(|p| p["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["id", "page-size"]);
+        assert_eq!(names, ["id", "session", "page-size"]);
+        assert_eq!(
+            params(&doc)[1],
+            json!({"name": "session", "in": "header", COOKIE: true, "schema": {"type": "string"}})
+        );
         let changes: Vec<&str> = diagnostics
             .degraded
             .iter()
@@ -556,7 +576,6 @@ mod tests {
         assert_eq!(
             changes,
             [
-                "the cookie parameter `session` is left out",
                 "the parameter `page_size` is left out",
                 "the parameter `body` is left out"
             ]
