@@ -359,8 +359,9 @@ fn skipped_operations_are_listed() {
 fn degraded_parameters_and_webhooks_are_listed() {
     let repo = temp_repo();
     let mut doc = edited("3");
+    // A query parameter named like the builder's own `body` method.
     doc["paths"]["/v1/datasets"]["post"]["parameters"] =
-        serde_json::json!([{"name": "session", "in": "cookie", "schema": {"type": "string"}}]);
+        serde_json::json!([{"name": "body", "in": "query", "schema": {"type": "string"}}]);
     doc["webhooks"] = serde_json::json!({"dataset.ready": {"post": {"responses": {}}}});
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("degraded.json");
@@ -377,12 +378,14 @@ fn degraded_parameters_and_webhooks_are_listed() {
     let out = String::from_utf8(out).unwrap();
     assert!(
         out.contains(
-            "the generator degrades 1 schema(s) or parameter(s):\n  - #/paths/~1v1~1datasets/post/parameters/0: the cookie parameter `session` is left out"
+            "the generator degrades 1 schema(s) or parameter(s):\n  - #/paths/~1v1~1datasets/post/parameters/0: the parameter `body` is left out"
         ),
         "{out}"
     );
     assert!(
-        out.contains("webhook not generated (the API calls it; a client does not): dataset.ready (POST)"),
+        out.contains(
+            "webhook not generated (the API calls it; a client does not): dataset.ready (POST)"
+        ),
         "{out}"
     );
 }

@@ -23,7 +23,7 @@ mod sink;
 use bytes::Bytes;
 use nebius_tokenfactory::api::types as api;
 use nebius_tokenfactory::datasets::Dataset;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use rows::{Review, FOLDER, NAME};
 use serde_json::{Map, Value};
 use sink::Sink;
@@ -118,7 +118,8 @@ fn quick() -> Result<()> {
 enum Path {
     /// `client.datasets().upload(..).send()` of this crate.
     Typed,
-    /// The generated client, with rows converted to JSON maps.
+    /// The generated operation (on the same runtime), with rows converted
+    /// to JSON maps.
     Generated,
     /// `serde_json::to_vec` of the request and one raw reqwest POST.
     Floor,
@@ -153,7 +154,6 @@ impl FromStr for Path {
 /// sharing it keeps that the same for every path.
 struct Clients {
     sdk: nebius_tokenfactory::Client,
-    generated: nebius_tokenfactory::api::Client,
     http: reqwest::Client,
     url: String,
     auth: HeaderValue,
@@ -165,20 +165,17 @@ impl Clients {
         let mut auth = HeaderValue::from_str(&format!("Bearer {KEY}"))?;
         auth.set_sensitive(true);
         nebius_tokenfactory::api::ensure_crypto_provider();
-        // The generated client takes its auth from the default headers.
+        // One connection pool for all paths: the floor's raw POSTs too.
         let http = reqwest::Client::builder()
-            .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth.clone())]))
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let sdk = nebius_tokenfactory::Client::builder()
             .with_api_key(KEY)
             .with_base_url(&sink.base_url)
             .with_http_client(http.clone())
             .build()?;
-        let generated =
-            nebius_tokenfactory::api::Client::new_with_client(&sink.base_url, http.clone());
         Ok(Self {
             sdk,
-            generated,
             http,
             url: format!("{}/v1/datasets", sink.base_url),
             auth,
@@ -211,13 +208,13 @@ impl Clients {
             rows,
             schema: self.schema.clone(),
         };
-        let response = self
-            .generated
+        Ok(self
+            .sdk
+            .api()
             .create_dataset()
             .body(api::CreateDatasetRequest::from(body))
             .send()
-            .await?;
-        Ok(response.into_inner())
+            .await?)
     }
 
     /// A raw POST of a finished body, with the headers the API needs.

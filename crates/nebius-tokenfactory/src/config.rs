@@ -1,23 +1,21 @@
 //! Client configuration: from the environment or a builder.
 
-use crate::retry::RetryPolicy;
-use crate::Error;
-use crate::Secret;
+use crate::{Error, RetryPolicy, Secret};
+use nebius_tokenfactory_api::runtime::{self, Transport, TransportConfig};
+use std::fmt;
 use std::time::Duration;
 
 /// The API's public base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.tokenfactory.nebius.com";
 /// Environment variable holding the API key.
-pub const API_KEY_ENV: &str = "NEBIUS_API_KEY";
+pub const API_KEY_ENV: &str = runtime::API_KEY_ENV;
 /// Environment variable overriding the base URL.
 pub const BASE_URL_ENV: &str = "NEBIUS_BASE_URL";
 /// Environment variable holding the default AI Studio project id.
 pub const PROJECT_ENV: &str = "NEBIUS_AI_PROJECT_ID";
 /// How long connecting may take, by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a whole request may take, by default, per attempt. Uploads of
-/// large datasets need minutes, hence the generous bound.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+pub use runtime::{DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// Settings for a [`crate::Client`], built with `with_*` calls.
 ///
@@ -36,17 +34,36 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// // The key never prints.
 /// assert!(!format!("{client:?}").contains("my-key"));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     pub(crate) api_key: Option<Secret>,
     pub(crate) base_url: String,
     pub(crate) ai_project_id: Option<String>,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
+    pub(crate) stream_idle_timeout: Duration,
     pub(crate) retry: RetryPolicy,
-    pub(crate) user_agent: String,
+    pub(crate) user_agent: Option<String>,
     pub(crate) http_client: Option<reqwest::Client>,
     pub(crate) allow_insecure_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    /// The base URL without any credentials in it, and the key redacted.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("base_url", &without_userinfo(&self.base_url))
+            .field("ai_project_id", &self.ai_project_id)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -57,8 +74,9 @@ impl Default for ClientBuilder {
             ai_project_id: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
             retry: RetryPolicy::default(),
-            user_agent: concat!("nebius-tokenfactory-rust/", env!("CARGO_PKG_VERSION")).into(),
+            user_agent: None,
             http_client: None,
             allow_insecure_http: false,
         }
@@ -121,9 +139,16 @@ impl ClientBuilder {
     }
 
     /// How long one attempt of a request may take, from sending to the end
-    /// of the response body.
+    /// of the response body (to the response headers, for a stream).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long a stream (events, lines, bytes) may go without data before
+    /// it fails; keep-alive comments do not count as data.
+    pub fn with_stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle_timeout = timeout;
         self
     }
 
@@ -142,13 +167,16 @@ impl ClientBuilder {
 
     /// The `User-Agent` header. The default names this crate and its version.
     pub fn with_user_agent(mut self, agent: impl Into<String>) -> Self {
-        self.user_agent = agent.into();
+        self.user_agent = Some(agent.into());
         self
     }
 
     /// A `reqwest::Client` of your own (for a proxy, or custom TLS roots).
     /// Auth, user agent, timeout and retries still apply per request.
     ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: the
+    /// runtime follows redirects itself, by rules that never send a body or
+    /// the key to another origin, and reqwest's own policy would act first.
     /// With the default `rustls-ring` feature, reqwest has no TLS crypto
     /// provider of its own: call [`crate::api::ensure_crypto_provider`]
     /// before you build that client, or reqwest panics as it builds it.
@@ -167,10 +195,29 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<crate::Client, Error> {
-        crate::Client::from_builder(self)
+        let api_key = self.api_key.clone().ok_or(Error::MissingApiKey {
+            variable: API_KEY_ENV,
+        })?;
+        let base = self.checked_base_url()?;
+        let http = match self.http_client {
+            Some(http) => http,
+            None => runtime::http_client(self.connect_timeout)?,
+        };
+        let mut config = TransportConfig::new(api_key, http.clone());
+        config.timeout = self.timeout;
+        config.stream_idle_timeout = self.stream_idle_timeout;
+        config.retry = self.retry;
+        if let Some(agent) = self.user_agent {
+            config.user_agent = agent;
+        }
+        let transport = Transport::new(config)?;
+        let base_url = base.as_str().trim_end_matches('/');
+        let api = nebius_tokenfactory_api::Client::new_with_client(base_url, http, transport);
+        Ok(crate::Client::new(api, self.ai_project_id))
     }
 
-    /// Checks the base URL: parseable, http(s), without credentials in it,
+    /// Checks the base URL: parseable, http(s), without credentials, a query
+    /// or a fragment in it (every request's path and query go after it),
     /// and plain http only where allowed. Errors show it without userinfo.
     pub(crate) fn checked_base_url(&self) -> Result<reqwest::Url, Error> {
         let shown = without_userinfo(&self.base_url);
@@ -183,6 +230,12 @@ impl ClientBuilder {
                 url: shown,
                 reason: "it holds credentials; pass the API key with ClientBuilder::with_api_key"
                     .into(),
+            });
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::InvalidBaseUrl {
+                url: shown,
+                reason: "it has a query or a fragment, which requests cannot go after; give the scheme, host and path only".into(),
             });
         }
         match url.scheme() {
@@ -263,7 +316,7 @@ mod tests {
         assert_eq!(b.ai_project_id, None);
         assert_eq!(b.timeout, DEFAULT_TIMEOUT);
         assert_eq!(b.retry.max_retries, 2);
-        assert!(b.user_agent.starts_with("nebius-tokenfactory-rust/0."));
+        assert_eq!(b.user_agent, None);
     }
 
     #[test]
@@ -292,5 +345,26 @@ mod tests {
         assert!(check("not a url", false)
             .unwrap_err()
             .starts_with("invalid base URL `not a url`"));
+        for url in ["https://api.example/?x=1", "https://api.example/v1#frag"] {
+            assert!(
+                check(url, false)
+                    .unwrap_err()
+                    .contains("has a query or a fragment"),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn debug_shows_neither_the_key_nor_credentials_in_the_url() {
+        let b = ClientBuilder::new()
+            .with_api_key("sk-hidden")
+            .with_base_url("https://user:pa55word@api.example/v1");
+        let text = format!("{b:?}");
+        assert!(
+            !text.contains("sk-hidden") && !text.contains("pa55word") && !text.contains("user:"),
+            "{text}"
+        );
+        assert!(text.contains("https://***@api.example/v1"), "{text}");
     }
 }

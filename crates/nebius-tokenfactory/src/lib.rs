@@ -44,22 +44,42 @@
 //! # }
 //! ```
 //!
-//! What the client does for you:
+//! Every operation of the API is on [`Client::api`], generated from its
+//! OpenAPI document; an operation a regen adds is there too, with no code
+//! written for it:
+//!
+//! ```no_run
+//! # async fn demo(client: nebius_tokenfactory::Client) -> Result<(), nebius_tokenfactory::Error> {
+//! use nebius_tokenfactory::RequestOptions;
+//! use std::time::Duration;
+//!
+//! // Any operation, with the client's auth, timeout, retries and errors:
+//! let dataset = client.api().create_dataset().body(/* a CreateDatasetRequest */
+//! #     nebius_tokenfactory::api::types::CreateDatasetRequest::from(
+//! #         nebius_tokenfactory::api::types::CreateDatasetRequestS3::try_from(
+//! #             nebius_tokenfactory::api::types::CreateDatasetRequestS3::builder()).unwrap())
+//! ).send().await?;
+//! // The same, with other settings for this call only:
+//! let patient = client.with_options(RequestOptions::new().with_timeout(Duration::from_secs(1800)));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! What the client does for every call:
 //!
 //! - **Auth:** the key goes in a bearer header marked sensitive, and never
 //!   appears in `Debug`, `Display`, errors or logs.
-//! - **Timeouts:** 10 s to connect and 600 s per attempt by default.
-//! - **Retries:** twice by default, only where the request certainly was not
-//!   processed; see [`RetryPolicy`].
-//! - **Errors:** one [`Error`] type, with the status, the server's message
-//!   and the request id.
+//! - **Timeouts:** 10 s to connect and 600 s per attempt by default, body
+//!   included; streams get a timeout to their headers, then an idle timeout.
+//! - **Retries:** twice by default, by a table of failures and the
+//!   operation's idempotence; see [`retry`].
+//! - **Errors:** one [`Error`] type, with the status, the server's message,
+//!   the request id and the rate limits, and whether the failure is
+//!   transient and whether repeating the call is safe.
 //! - **Tracing:** one `nebius_tokenfactory.request` span per call, with
 //!   operation, attempt, status, duration and request id, and an event per
-//!   retry. Response bodies are logged at TRACE only; request bodies never,
-//!   as they may hold credentials.
-//!
-//! The generated client and all API types are in [`api`], for everything
-//! this crate does not wrap yet.
+//!   retry. Response bodies are logged at TRACE only (scrubbed); request
+//!   bodies never, as they may hold credentials.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -67,15 +87,15 @@
 mod client;
 mod config;
 pub mod datasets;
-mod error;
-mod retry;
 
 pub use client::Client;
 pub use config::{
     ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT, PROJECT_ENV,
+    DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, PROJECT_ENV,
 };
-pub use error::{Error, FieldError};
+/// The generated client and every API type.
 pub use nebius_tokenfactory_api as api;
-pub use nebius_tokenfactory_api::Secret;
-pub use retry::RetryPolicy;
+pub use nebius_tokenfactory_api::runtime::retry;
+pub use nebius_tokenfactory_api::runtime::{
+    Error, FieldError, RateLimits, RequestOptions, Response, RetryPolicy, Secret,
+};

@@ -32,12 +32,15 @@ async fn validation_errors_are_rendered_readably() {
     let Error::Validation {
         details,
         request_id,
+        call,
     } = err
     else {
         panic!()
     };
     assert_eq!(details[0].kind, "missing");
     assert_eq!(request_id.as_deref(), Some("req-422"));
+    assert_eq!(call.operation_id, "create_dataset");
+    assert_eq!(call.attempts, 1);
 }
 
 #[tokio::test]
@@ -50,7 +53,7 @@ async fn authentication_errors_hint_at_the_key() {
                 .contains("check the API key (the NEBIUS_API_KEY environment variable)"),
             "{err}"
         );
-        assert!(!err.is_retryable());
+        assert!(!err.is_transient() && !err.is_safe_to_retry());
     }
 }
 
@@ -63,7 +66,7 @@ async fn rate_limits_carry_retry_after() {
         err.to_string(),
         "rate limited (429): Too many; retry after 7.0 s"
     );
-    assert!(err.is_retryable());
+    assert!(err.is_transient() && err.is_safe_to_retry());
 }
 
 #[tokio::test]
@@ -77,7 +80,9 @@ async fn other_statuses_carry_message_and_request_id() {
     assert_eq!(err.request_id(), Some("abc"));
     let (err, _) = fail(Reply::new(500, "upstream exploded")).await;
     assert_eq!(err.to_string(), "the API answered 500: upstream exploded");
-    assert!(err.is_retryable());
+    // A 500 may have been processed: transient, but creating a dataset is
+    // not idempotent, so making the call again is not safe.
+    assert!(err.is_transient() && !err.is_safe_to_retry());
 }
 
 #[tokio::test]

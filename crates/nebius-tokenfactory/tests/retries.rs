@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{client, dataset_json, reviews, upload_reviews, CapturedLogs, Reply, ScriptedServer};
-use nebius_tokenfactory::{Error, RetryPolicy};
+use common::{client, dataset_json, upload_reviews, CapturedLogs, Fault, Reply, ScriptedServer};
+use nebius_tokenfactory::{Error, RequestOptions, RetryPolicy};
 use std::time::Duration;
 
 async fn upload(server: &ScriptedServer, policy: Option<RetryPolicy>) -> Result<String, Error> {
@@ -28,13 +28,35 @@ async fn within_a_minute<T>(f: impl std::future::Future<Output = T>) -> T {
         .expect("the retry waited the hour-long backoff: the server's Retry-After was ignored")
 }
 
+/// A policy that retries at once, so that tests do not wait.
+fn quick() -> RetryPolicy {
+    RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2))
+}
+
 #[tokio::test]
-async fn rate_limits_and_unavailable_are_retried_after_the_servers_wait() {
+async fn refusals_are_retried_after_the_servers_wait() {
+    // 429 and a 503 that says when to come back: the server did not act.
     succeeds_after_the_servers_waits(vec![
         Reply::new(429, "{}").header("retry-after-ms", "5"),
         Reply::new(503, "{}").header("retry-after", "0"),
     ])
     .await;
+}
+
+#[tokio::test]
+async fn request_timeouts_and_too_early_are_retried_as_not_processed() {
+    for status in [408, 425] {
+        let server = ScriptedServer::start(vec![
+            Reply::new(status, "{}"),
+            Reply::new(200, dataset_json("d")),
+        ]);
+        assert_eq!(
+            upload(&server, Some(quick())).await.unwrap(),
+            "d",
+            "{status}"
+        );
+        assert_eq!(server.received().len(), 2, "{status}");
+    }
 }
 
 /// Serves `refusals`, then a success, to an upload whose own backoff is an
@@ -71,8 +93,9 @@ async fn retries_stop_at_the_maximum_and_return_the_last_error() {
 }
 
 #[tokio::test]
-async fn ambiguous_failures_are_not_retried_by_default() {
-    for status in [500, 502, 504, 408] {
+async fn ambiguous_failures_of_a_post_are_not_retried_by_default() {
+    // A bare 503 may come from a proxy that forwarded the request already.
+    for status in [500, 502, 503, 504] {
         let server = ScriptedServer::start(vec![
             Reply::new(status, "{}"),
             Reply::new(200, dataset_json("d")),
@@ -85,6 +108,17 @@ async fn ambiguous_failures_are_not_retried_by_default() {
             "{status} must not be retried by default"
         );
     }
+}
+
+#[tokio::test]
+async fn ambiguous_failures_are_retried_for_an_operation_declared_idempotent() {
+    let server = ScriptedServer::start(vec![
+        Reply::new(503, "{}"),
+        Reply::new(200, dataset_json("d")),
+    ]);
+    let policy = quick().with_idempotent("create_dataset", true);
+    assert_eq!(upload(&server, Some(policy)).await.unwrap(), "d");
+    assert_eq!(server.received().len(), 2);
 }
 
 #[tokio::test]
@@ -124,19 +158,17 @@ async fn retries_can_be_turned_off_per_client_and_per_call() {
     assert_eq!(server.received().len(), 1);
 
     let server = ScriptedServer::start(vec![
-        Reply::new(503, "{}"),
+        Reply::new(429, "{}"),
         Reply::new(200, dataset_json("d")),
     ]);
     let c = client(&server.url).build().unwrap();
-    let err = c
-        .datasets()
-        .upload("d", "/f", &reviews())
-        .max_retries(0)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(503));
+    let once = c.with_options(RequestOptions::new().with_max_retries(0));
+    let err = upload_reviews(&once).await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
     assert_eq!(server.received().len(), 1);
+    // The client itself still retries.
+    assert_eq!(upload_reviews(&c).await.unwrap().name, "d");
+    assert_eq!(server.received().len(), 2);
 }
 
 #[tokio::test]
@@ -161,10 +193,11 @@ async fn refused_connections_are_retried_and_then_reported() {
     assert_eq!(
         logs.text().matches("retrying").count(),
         2,
-        "nothing was sent, so both retries are safe"
+        "nothing was sent, so both retries are safe: {err:?} {}",
+        logs.text()
     );
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
-    assert!(err.is_retryable());
+    assert!(err.is_transient() && err.is_safe_to_retry());
     assert!(
         err.to_string().starts_with("cannot reach the API: "),
         "{err}"
@@ -172,19 +205,73 @@ async fn refused_connections_are_retried_and_then_reported() {
 }
 
 #[tokio::test]
-async fn timeouts_after_sending_are_not_retried_by_default() {
-    let server = ScriptedServer::start(vec![
-        Reply::new(200, dataset_json("slow")).delayed(Duration::from_millis(800)),
-        Reply::new(200, dataset_json("d")),
-    ]);
+async fn timeouts_after_sending_are_retried_only_when_safe() {
+    // The server answers each connection on its own thread, so a retry
+    // would arrive while the first answer still waits: counting requests
+    // when the call returns sees it.
+    let slow_then_fine = || {
+        ScriptedServer::start(vec![
+            Reply::new(200, dataset_json("slow")).delayed(Duration::from_millis(800)),
+            Reply::new(200, dataset_json("d")),
+        ])
+    };
+    let server = slow_then_fine();
     let c = client(&server.url)
         .with_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
     let err = upload_reviews(&c).await.unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { after } if after == Duration::from_millis(100)),
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(100)),
         "{err:?}"
     );
+    assert_eq!(
+        server.received().len(),
+        1,
+        "a POST that timed out is not repeated"
+    );
+
+    let server = slow_then_fine();
+    let c = client(&server.url)
+        .with_timeout(Duration::from_millis(100))
+        .with_retry_policy(quick().with_ambiguous_retries(true))
+        .build()
+        .unwrap();
+    assert_eq!(upload_reviews(&c).await.unwrap().name, "d");
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_connection_reset_mid_response_is_ambiguous() {
+    let reset_then_fine = || {
+        ScriptedServer::start(vec![
+            Reply::new(200, dataset_json("half")).faulty(Fault::ResetMidBody),
+            Reply::new(200, dataset_json("d")),
+        ])
+    };
+    let server = reset_then_fine();
+    let err = upload(&server, Some(quick())).await.unwrap_err();
+    assert!(matches!(err, Error::Connection { .. }), "{err:?}");
+    assert!(err.is_transient() && !err.is_safe_to_retry(), "{err:?}");
     assert_eq!(server.received().len(), 1);
+
+    let server = reset_then_fine();
+    let policy = quick().with_idempotent("create_dataset", true);
+    assert_eq!(upload(&server, Some(policy)).await.unwrap(), "d");
+    assert_eq!(server.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_past_the_timeout_times_out() {
+    let server =
+        ScriptedServer::start(vec![Reply::new(200, dataset_json("slowly"))
+            .faulty(Fault::Trickle(Duration::from_millis(20)))]);
+    let c = client(&server.url)
+        .with_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    // The headers come at once and the body (over 200 bytes, 20 ms each)
+    // would arrive whole: only a timeout that covers the body fails it.
+    let err = upload_reviews(&c).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }

@@ -7,9 +7,9 @@
 
 use super::null_watch::NullWatch;
 use super::schema::DatasetSchema;
-use super::validate::{check_row, Problem, Problems};
-use super::InvalidInput;
+use super::validate::check_row;
 use bytes::Bytes;
+use nebius_tokenfactory_api::runtime::{InvalidInput, Problem, Problems};
 use serde::Serialize;
 use std::cell::Cell;
 

@@ -25,24 +25,25 @@ mod properties;
 mod schema;
 mod validate;
 
+pub use nebius_tokenfactory_api::runtime::{InvalidInput, Problem, MAX_LISTED_PROBLEMS};
 pub use schema::{Column, ColumnType, DatasetSchema};
-pub use validate::{InvalidInput, Problem, MAX_LISTED_PROBLEMS};
 
 /// A dataset as the API returns it on creation.
 pub type Dataset = nebius_tokenfactory_api::types::CreateDatasetResponse;
 pub use nebius_tokenfactory_api::types::DatasetStatus;
 
-use crate::client::CallOptions;
-use crate::{Client, Error, RetryPolicy, Secret};
+use crate::{Client, Error, Secret};
 use body::{upload_body, RowCheck, UploadFields};
 use nebius_tokenfactory_api::endpoints::CREATE_DATASET;
 use nebius_tokenfactory_api::types as api;
 use schema::PreparedSchema;
 use serde::Serialize;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The dataset operations of a [`Client`]: `client.datasets()`.
+///
+/// Timeouts and retries for these calls are the client's, or those of a
+/// view from [`Client::with_options`], as for every operation.
 #[derive(Debug, Clone, Copy)]
 pub struct Datasets<'c> {
     client: &'c Client,
@@ -97,7 +98,6 @@ impl<'c> Datasets<'c> {
         ImportS3 {
             client: self.client,
             import,
-            call: CallOptions::default(),
         }
     }
 }
@@ -116,7 +116,6 @@ pub struct Upload<'c, 'r, R> {
     rows: &'r [R],
     schema: SchemaSource,
     ai_project_id: Option<String>,
-    call: CallOptions,
 }
 
 impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
@@ -135,7 +134,6 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
             rows,
             schema,
             ai_project_id,
-            call: CallOptions::default(),
         }
     }
 
@@ -145,25 +143,9 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
         self
     }
 
-    /// Retries for this call only.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.call.max_retries = Some(retries);
-        self
-    }
-
-    /// The retry policy for this call only.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.call.policy = Some(policy);
-        self
-    }
-
-    /// The timeout of each attempt of this call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.call.timeout = Some(timeout);
-        self
-    }
-
-    /// Checks everything, then sends the rows.
+    /// Checks everything, then sends the rows: `create_dataset` on the
+    /// same runtime as every generated operation, with the rows written
+    /// straight into the body instead of through the generated types.
     pub async fn send(self) -> Result<Dataset, Error> {
         let (prepared, check) = match self.schema {
             SchemaSource::Derived(derive) => (derive()?, RowCheck::NullsOnly),
@@ -177,7 +159,27 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
             ai_project_id: self.ai_project_id.as_deref(),
         };
         let body = upload_body(&fields, self.rows, check)?;
-        self.client.execute(&CREATE_DATASET, body, &self.call).await
+        let transport = self.client.transport();
+        let url = format!("{}{}", self.client.base_url(), CREATE_DATASET.path);
+        let http = transport.http();
+        let response = transport
+            .call(&CREATE_DATASET, || {
+                // Each attempt sends the same bytes: cloning `Bytes` shares them.
+                let request = http
+                    .post(&url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .header(reqwest::header::ACCEPT, "application/json")
+                    .header("api-version", nebius_tokenfactory_api::API_VERSION)
+                    .body(body.clone())
+                    .build();
+                async move {
+                    transport
+                        .send_json::<Dataset>(request?, &CREATE_DATASET)
+                        .await
+                }
+            })
+            .await?;
+        Ok(response.into_inner())
     }
 }
 
@@ -209,29 +211,11 @@ pub struct S3Import {
 pub struct ImportS3<'c> {
     client: &'c Client,
     import: S3Import,
-    call: CallOptions,
 }
 
 impl ImportS3<'_> {
-    /// The retry policy for this call only.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.call.policy = Some(policy);
-        self
-    }
-
-    /// Retries for this call only.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.call.max_retries = Some(retries);
-        self
-    }
-
-    /// The timeout of each attempt of this call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.call.timeout = Some(timeout);
-        self
-    }
-
-    /// Checks the fields, then asks the API to import.
+    /// Checks the fields, then asks the API to import: the generated
+    /// `create_dataset`, whose S3 secret the runtime scrubs from any error.
     pub async fn send(self) -> Result<Dataset, Error> {
         let i = self.import;
         let mut problems: Vec<Problem> = Problem::blank_fields([
@@ -259,12 +243,11 @@ impl ImportS3<'_> {
             s3_service_url: i.service_url,
             s3_uri: i.uri,
         };
-        let body =
-            serde_json::to_vec(&request).expect("the generated request type always serialises");
-        let mut call = self.call;
-        call.secrets.push(request.s3_secret_key);
         self.client
-            .execute(&CREATE_DATASET, body.into(), &call)
+            .api()
+            .create_dataset()
+            .body(api::CreateDatasetRequest::from(request))
+            .send()
             .await
     }
 }

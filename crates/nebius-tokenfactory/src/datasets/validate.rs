@@ -6,160 +6,10 @@
 //! `serde_json::Value` rows.
 
 use super::schema::{Column, ColumnType};
+use nebius_tokenfactory_api::runtime::{Problem, Problems};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
-
-/// How many problems an error lists; the rest are only counted.
-pub const MAX_LISTED_PROBLEMS: usize = 20;
-
-/// One thing wrong with the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The row's index, for problems in a row.
-    pub row: Option<usize>,
-    /// The column, for problems with one column.
-    pub column: Option<String>,
-    /// What was expected and what was found.
-    pub message: String,
-}
-
-impl Problem {
-    pub(crate) fn schema(message: String) -> Self {
-        Self {
-            row: None,
-            column: None,
-            message: format!("schema: {message}"),
-        }
-    }
-
-    pub(crate) fn column(column: &str, message: String) -> Self {
-        Self {
-            row: None,
-            column: Some(column.into()),
-            message,
-        }
-    }
-
-    pub(crate) fn field(field: &str, message: &str) -> Self {
-        Self {
-            row: None,
-            column: None,
-            message: format!("{field}: {message}"),
-        }
-    }
-
-    /// A problem for each of `fields` (name and value) that is empty or blank.
-    pub(crate) fn blank_fields<'v>(
-        fields: impl IntoIterator<Item = (&'static str, &'v str)>,
-    ) -> Vec<Problem> {
-        fields
-            .into_iter()
-            .filter(|(_, value)| value.trim().is_empty())
-            .map(|(field, _)| Problem::field(field, "must not be empty"))
-            .collect()
-    }
-
-    pub(crate) fn row(row: usize, column: Option<&str>, expected: &str, found: &str) -> Self {
-        Self {
-            row: Some(row),
-            column: column.map(Into::into),
-            message: format!("{expected}, found {found}"),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.row, &self.column) {
-            (Some(r), Some(c)) => write!(f, "row {r}, column `{c}`: {}", self.message),
-            (Some(r), None) => write!(f, "row {r}: {}", self.message),
-            (None, Some(c)) => write!(f, "column `{c}`: {}", self.message),
-            (None, None) => f.write_str(&self.message),
-        }
-    }
-}
-
-/// Input that failed client-side validation; nothing was sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidInput {
-    problems: Vec<Problem>,
-    total: usize,
-}
-
-impl InvalidInput {
-    pub(crate) fn one(problem: Problem) -> Self {
-        Self {
-            problems: vec![problem],
-            total: 1,
-        }
-    }
-
-    /// `Ok` if there are no problems.
-    pub(crate) fn check(problems: Vec<Problem>) -> Result<(), Self> {
-        let mut collected = Problems::default();
-        problems.into_iter().for_each(|p| collected.push(p));
-        collected.finish()
-    }
-
-    /// The first [`MAX_LISTED_PROBLEMS`] problems.
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-
-    /// How many problems there were in all.
-    pub fn total(&self) -> usize {
-        self.total
-    }
-}
-
-impl fmt::Display for InvalidInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid input, nothing was sent: ")?;
-        if let [only] = self.problems.as_slice() {
-            if self.total == 1 {
-                return write!(f, "{only}");
-            }
-        }
-        write!(f, "{} problems", self.total)?;
-        if self.total > self.problems.len() {
-            write!(f, " (the first {} listed)", self.problems.len())?;
-        }
-        for p in &self.problems {
-            write!(f, "\n  - {p}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for InvalidInput {}
-
-/// Problems collected up to the listing cap, and counted beyond it.
-#[derive(Debug, Default)]
-pub(crate) struct Problems {
-    listed: Vec<Problem>,
-    total: usize,
-}
-
-impl Problems {
-    pub(crate) fn push(&mut self, problem: Problem) {
-        if self.listed.len() < MAX_LISTED_PROBLEMS {
-            self.listed.push(problem);
-        }
-        self.total += 1;
-    }
-
-    pub(crate) fn finish(self) -> Result<(), InvalidInput> {
-        if self.total == 0 {
-            Ok(())
-        } else {
-            Err(InvalidInput {
-                problems: self.listed,
-                total: self.total,
-            })
-        }
-    }
-}
 
 /// Checks one serialised row against `columns`, adding what is wrong to `problems`.
 pub(crate) fn check_row(json: &[u8], row: usize, columns: &[Column], problems: &mut Problems) {
@@ -374,7 +224,7 @@ impl<'de> Visitor<'de> for KindSeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::datasets::DatasetSchema;
+    use crate::datasets::{DatasetSchema, InvalidInput, MAX_LISTED_PROBLEMS};
     use serde_json::json;
 
     fn check(schema: &DatasetSchema, rows: &[serde_json::Value]) -> Result<(), InvalidInput> {

@@ -17,6 +17,17 @@ pub struct Reply {
     pub body: String,
     /// Wait this long before answering (to trigger client timeouts).
     pub delay: Duration,
+    /// How the answer misbehaves, if it does.
+    pub fault: Option<Fault>,
+}
+
+/// A peer that breaks the protocol part-way.
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// The headers and half the body, then the connection closes.
+    ResetMidBody,
+    /// The headers at once, then the body one byte per interval.
+    Trickle(Duration),
 }
 
 impl Reply {
@@ -26,6 +37,7 @@ impl Reply {
             headers: vec![],
             body: body.into(),
             delay: Duration::ZERO,
+            fault: None,
         }
     }
 
@@ -36,6 +48,11 @@ impl Reply {
 
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.delay = delay;
+        self
+    }
+
+    pub fn faulty(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
         self
     }
 }
@@ -61,7 +78,9 @@ impl Received {
     }
 }
 
-/// Serves `replies` in order, one per connection, then stops accepting.
+/// Serves `replies` in order, one per connection, each connection on its
+/// own thread (so a retry is received while an earlier answer is still
+/// delayed), then stops accepting.
 pub struct ScriptedServer {
     pub url: String,
     received: Arc<Mutex<Vec<Received>>>,
@@ -78,7 +97,8 @@ impl ScriptedServer {
                 let Ok((stream, _)) = listener.accept() else {
                     return;
                 };
-                serve(stream, &reply, &log);
+                let log = log.clone();
+                thread::spawn(move || serve(stream, &reply, &log));
             }
         });
         Self { url, received }
@@ -118,34 +138,78 @@ fn serve(stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Received>>) {
         body,
     });
     thread::sleep(reply.delay);
-    let mut out = format!(
+    let mut head = format!(
         "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
         reply.status,
         reply.body.len()
     );
     for (k, v) in &reply.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
+        head.push_str(&format!("{k}: {v}\r\n"));
     }
-    out.push_str("\r\n");
-    out.push_str(&reply.body);
+    head.push_str("\r\n");
     let mut stream = stream;
-    let _ = stream.write_all(out.as_bytes());
+    let _ = stream.write_all(head.as_bytes());
+    let body = reply.body.as_bytes();
+    match reply.fault {
+        None => {
+            let _ = stream.write_all(body);
+        }
+        Some(Fault::ResetMidBody) => {
+            let _ = stream.write_all(&body[..body.len() / 2]);
+            let _ = stream.flush();
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        Some(Fault::Trickle(interval)) => {
+            for byte in body {
+                if stream.write_all(std::slice::from_ref(byte)).is_err() {
+                    return;
+                }
+                let _ = stream.flush();
+                thread::sleep(interval);
+            }
+        }
+    }
 }
 
-/// Everything a tracing subscriber writes, for tests that read the logs.
+/// Everything the SDK logs on this thread while installed, for tests that
+/// read the logs.
+///
+/// One global subscriber, set once, writes every event at every level to
+/// the capture of the thread it happens on, if that thread has one. A
+/// thread-local default subscriber instead would race with tests on other
+/// threads over tracing's per-callsite cache of who is interested.
 #[derive(Clone, Default)]
 pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
 
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<CapturedLogs>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Ends a capture when dropped.
+pub struct CaptureGuard;
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CAPTURE.with(|c| *c.borrow_mut() = None);
+    }
+}
+
 impl CapturedLogs {
-    /// Installs a subscriber at `level` that writes here, for this thread,
-    /// until the guard drops.
-    pub fn install(&self, level: tracing::Level) -> tracing::subscriber::DefaultGuard {
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(level)
-            .with_writer(self.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::set_default(subscriber)
+    /// Captures this thread's events at `level` and above until the guard
+    /// drops.
+    pub fn install(&self, level: tracing::Level) -> CaptureGuard {
+        static GLOBAL: std::sync::Once = std::sync::Once::new();
+        GLOBAL.call_once(|| {
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_writer(ThreadCapture(true))
+                .with_ansi(false)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        });
+        CAPTURE.with(|c| *c.borrow_mut() = Some(self.clone()));
+        LEVEL.with(|l| l.set(level));
+        CaptureGuard
     }
 
     /// What was written so far.
@@ -154,9 +218,23 @@ impl CapturedLogs {
     }
 }
 
-impl Write for CapturedLogs {
+thread_local! {
+    static LEVEL: std::cell::Cell<tracing::Level> = const { std::cell::Cell::new(tracing::Level::TRACE) };
+}
+
+/// The global subscriber's writer: this thread's capture, or nowhere (for
+/// an event below the capture's level, or a thread without a capture).
+struct ThreadCapture(bool);
+
+impl Write for ThreadCapture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
+        if self.0 {
+            CAPTURE.with(|c| {
+                if let Some(logs) = c.borrow().as_ref() {
+                    logs.0.lock().unwrap().extend_from_slice(buf);
+                }
+            });
+        }
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -164,10 +242,14 @@ impl Write for CapturedLogs {
     }
 }
 
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
-    type Writer = CapturedLogs;
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for ThreadCapture {
+    type Writer = ThreadCapture;
     fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
+        ThreadCapture(true)
+    }
+
+    fn make_writer_for(&'a self, meta: &tracing::Metadata<'_>) -> Self::Writer {
+        ThreadCapture(LEVEL.with(|l| *meta.level() <= l.get()))
     }
 }
 
