@@ -82,6 +82,7 @@ impl Transport {
                 idempotent,
             };
             span.record("attempt", call.attempts);
+            scope::record_attempt(retry);
             let (error, failure, headers) = match tokio::time::timeout(timeout, attempt()).await {
                 Ok(Ok(value)) => {
                     let status = value.status();

@@ -66,4 +66,5 @@ pub use secret::Secret;
 pub use tls::ensure_crypto_provider;
 pub use transport::{
     Transport, TransportConfig, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, MAX_ERROR_BODY,
+    RETRY_COUNT,
 };

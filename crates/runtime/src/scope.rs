@@ -23,6 +23,8 @@ pub(crate) struct State {
     pub status: Option<u16>,
     /// `x-request-id` of the latest response.
     pub request_id: Option<String>,
+    /// How many times the call has retried before the running attempt.
+    pub retries: u32,
 }
 
 /// Runs `future` as one call, with `secrets` known from the start.
@@ -51,6 +53,17 @@ pub(crate) fn record_response(status: u16, request_id: Option<String>) {
         state.status = Some(status);
         state.request_id = request_id;
     });
+}
+
+/// Records that the running call is about to make retry number `retries`
+/// (0 for the first attempt).
+pub(crate) fn record_attempt(retries: u32) {
+    let _ = CALL.try_with(|state| state.borrow_mut().retries = retries);
+}
+
+/// How many times the running call has retried (0 outside a call).
+pub(crate) fn retries() -> u32 {
+    CALL.try_with(|state| state.borrow().retries).unwrap_or(0)
 }
 
 /// A copy of the running call's state (empty outside a call).

@@ -5,8 +5,9 @@
 //! that hook call [`Transport::exec`], and no generated client compiles
 //! without it. One attempt there:
 //!
-//! - adds the bearer token (a header marked sensitive, so it never prints)
-//!   and the user agent, and joins cookie parameters into one `Cookie`;
+//! - adds the bearer token (a header marked sensitive, so it never prints),
+//!   the user agent and [`RETRY_COUNT`], and joins cookie parameters into
+//!   one `Cookie`;
 //! - follows redirects by the rules of [`crate::redirect`];
 //! - reads the body of a JSON response (or, capped, of an error) before it
 //!   returns, so that the attempt's timeout covers it and a body that breaks
@@ -26,6 +27,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The header that says which retry an attempt is: 0 for the first.
+pub const RETRY_COUNT: &str = "x-retry-count";
 
 /// How much of an error response is read: enough for any message, not
 /// enough for a misbehaving server to fill memory.
@@ -198,6 +202,9 @@ impl Transport {
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, self.shared.auth.clone());
         headers.insert(USER_AGENT, self.shared.user_agent.clone());
+        // As openai-python does: servers (and their logs) can tell a retry
+        // from a new request.
+        headers.insert(RETRY_COUNT, HeaderValue::from(scope::retries()));
         join_cookies(headers, endpoint.cookies);
         let response = redirect::follow(&self.shared.http, request).await?;
         let status = response.status();

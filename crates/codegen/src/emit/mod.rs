@@ -4,6 +4,7 @@
 //! gives tokens; [`crate::generate`] puts them together.
 
 pub mod endpoints;
+pub mod exemplars;
 pub mod open_enum;
 mod repairs;
 pub mod runtime;

@@ -126,6 +126,11 @@ pub fn generate(spec: &Value, options: &Options) -> Result<Generated, Error> {
     emit::runtime::wire(&mut client, &runtime, &deep_objects)?;
     let mut mock = emit::parse(out.mock)?;
     emit::repair_mock(&mut mock, &deep_objects);
+    let exemplars = emit::exemplars::emit(&doc, &client, &runtime);
+    mock.items.push(
+        syn::parse2(exemplars)
+            .map_err(|e| Error::Generation(format!("unparsable exemplars: {e}")))?,
+    );
     let file = emit::module(client, mock, options, &api_version)?;
     Ok(Generated {
         file,

@@ -1,0 +1,380 @@
+//! Exemplar calls: every operation, callable with arguments made from its
+//! schemas, for tests that must cover every operation without a test each.
+//!
+//! The generator knows every operation's required parameters and body, and
+//! their schemas; from those it makes one JSON value each (the schema's
+//! example or default where it has one, else the simplest value that fits:
+//! the first enum value, the minimum, required properties only). The
+//! `mock::exemplars` module of a generated client holds:
+//!
+//! - `call(&client, operation_id)`: builds that operation's request from
+//!   those values and sends it, through the runtime like any call;
+//! - `response(operation_id)`: a status and JSON body its success decodes
+//!   from, for a mock server to answer with.
+//!
+//! A regen brings the new operations into both, so a test that walks the
+//! `endpoints` table covers each with no code of its own.
+
+use crate::emit::endpoints::response_kind;
+use crate::names::snake_name;
+use crate::normalize::visit;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// How deep a recursive schema is followed before its example ends.
+const MAX_DEPTH: usize = 8;
+
+/// The `exemplars` module for `doc`, whose generated builders are in
+/// `client`.
+pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> TokenStream {
+    let setters = setter_types(client);
+    let mut calls = Vec::new();
+    let mut responses = Vec::new();
+    for (_, _, op) in visit::operations(doc) {
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let builder = crate::names::type_name(id);
+        let method = format_ident!("{}", snake_name(id));
+        let mut steps = Vec::new();
+        for param in op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if param.get("required") != Some(&Value::Bool(true)) {
+                continue;
+            }
+            let Some(name) = param.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let setter = snake_name(name);
+            let Some(ty) = setters.get(&(builder.clone(), setter.clone())) else {
+                continue;
+            };
+            let example = example(param.get("schema").unwrap_or(&Value::Null), doc, 0).to_string();
+            let setter = format_ident!("{}", setter);
+            steps.push(quote! {
+                let request = request.#setter(value::<#ty>(#example, #name)?);
+            });
+        }
+        if let Some(ty) = setters.get(&(builder.clone(), "body".to_string())) {
+            let schema = op
+                .pointer("/requestBody/content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.values().next())
+                .and_then(|m| m.get("schema"))
+                .unwrap_or(&Value::Null);
+            let example = example(schema, doc, 0).to_string();
+            steps.push(quote! {
+                let request = request.body(value::<#ty>(#example, "body")?);
+            });
+        }
+        calls.push(quote! {
+            #id => Box::pin(async move {
+                let request = client.#method();
+                #(#steps)*
+                request.send().await.map(drop)
+            }),
+        });
+        let (status, body) = success_example(op, doc);
+        let body = match body {
+            Some(b) => {
+                let text = b.to_string();
+                quote!(Some(#text))
+            }
+            None => quote!(None),
+        };
+        responses.push(quote! {
+            #id => Some(Exemplar { status: #status, body: #body }),
+        });
+    }
+    quote! {
+        /// Every operation, callable with arguments made from its schemas.
+        pub mod exemplars {
+            use super::super::*;
+
+            /// A success response an operation decodes.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub struct Exemplar {
+                /// The status.
+                pub status: u16,
+                /// The JSON body, if the success has one.
+                pub body: Option<&'static str>,
+            }
+
+            /// A call of an operation, as its exemplar makes it.
+            pub type Call<'a> = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = ::std::result::Result<(), #runtime::Error>> + 'a>>;
+
+            fn value<T: ::serde::de::DeserializeOwned>(
+                json: &str,
+                what: &str,
+            ) -> ::std::result::Result<T, #runtime::Error> {
+                ::serde_json::from_str(json).map_err(|e| {
+                    #runtime::Error::InvalidInput(#runtime::InvalidInput::one(#runtime::Problem::new(
+                        format!("the exemplar of {what} does not decode: {e}"),
+                    )))
+                })
+            }
+
+            /// Sends `operation_id` with its exemplar's arguments: every
+            /// required parameter and the body, from their schemas.
+            pub fn call<'a>(client: &'a Client, operation_id: &str) -> Option<Call<'a>> {
+                Some(match operation_id {
+                    #(#calls)*
+                    _ => return None,
+                })
+            }
+
+            /// A success response `operation_id` decodes.
+            pub fn response(operation_id: &str) -> Option<Exemplar> {
+                match operation_id {
+                    #(#responses)*
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// `(builder, setter) -> T` for every `setter<V>(value: V) where V:
+/// TryInto<T>` of the generated builders.
+fn setter_types(client: &syn::File) -> HashMap<(String, String), syn::Type> {
+    let mut out = HashMap::new();
+    let Some(builder) = client.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+        _ => None,
+    }) else {
+        return out;
+    };
+    for item in &builder.1 {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let syn::Type::Path(self_ty) = &*block.self_ty else {
+            continue;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        for item in &block.items {
+            let syn::ImplItem::Fn(f) = item else {
+                continue;
+            };
+            if let Some(ty) = try_into_target(&f.sig) {
+                out.insert((name.clone(), f.sig.ident.to_string()), ty);
+            }
+        }
+    }
+    out
+}
+
+/// `T` of a `where V: std::convert::TryInto<T>` bound.
+fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
+    let clause = sig.generics.where_clause.as_ref()?;
+    clause.predicates.iter().find_map(|p| {
+        let syn::WherePredicate::Type(p) = p else {
+            return None;
+        };
+        p.bounds.iter().find_map(|b| {
+            let syn::TypeParamBound::Trait(t) = b else {
+                return None;
+            };
+            let last = t.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            }
+        })
+    })
+}
+
+/// The status and body of an operation's first success response.
+fn success_example(op: &Value, doc: &Value) -> (u16, Option<Value>) {
+    let responses = op.get("responses").and_then(Value::as_object);
+    let Some((status, response)) = responses.and_then(|r| {
+        r.iter()
+            .find(|(s, _)| s.starts_with('2') || s.as_str() == "default")
+    }) else {
+        return (204, None);
+    };
+    let status: u16 = status.parse().unwrap_or(200);
+    if response_kind(op) != "Json" {
+        return (status, None);
+    }
+    let schema = response
+        .pointer("/content/application~1json/schema")
+        .unwrap_or(&Value::Null);
+    (status, Some(example(schema, doc, 0)))
+}
+
+/// A value that fits `schema`, made from its example, default or shape.
+pub fn example(schema: &Value, doc: &Value, depth: usize) -> Value {
+    if depth > MAX_DEPTH {
+        return Value::Null;
+    }
+    let Some(obj) = schema.as_object() else {
+        return json!({});
+    };
+    if let Some(target) = obj
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+        .and_then(|r| doc.pointer(r))
+    {
+        return example(target, doc, depth + 1);
+    }
+    for key in ["example", "default"] {
+        if let Some(v) = obj.get(key) {
+            if !v.is_null() {
+                return v.clone();
+            }
+        }
+    }
+    if let Some(Value::Array(values)) = obj.get("enum") {
+        if let Some(first) = values.iter().find(|v| !v.is_null()) {
+            return first.clone();
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(arms)) = obj.get(key) {
+            if let Some(arm) = arms.first() {
+                return example(arm, doc, depth + 1);
+            }
+        }
+    }
+    if let Some(Value::Array(arms)) = obj.get("allOf") {
+        let mut merged = Map::new();
+        let mut other = None;
+        for arm in arms {
+            match example(arm, doc, depth + 1) {
+                Value::Object(o) => merged.extend(o),
+                v => other = Some(v),
+            }
+        }
+        return match other {
+            Some(v) if merged.is_empty() => v,
+            _ => Value::Object(merged),
+        };
+    }
+    let number = |key: &str| obj.get(key).and_then(Value::as_f64);
+    match obj.get("type").and_then(Value::as_str) {
+        Some("string") => {
+            let text = match obj.get("format").and_then(Value::as_str) {
+                Some("uuid") => "00000000-0000-0000-0000-000000000000".to_string(),
+                Some("date-time") => "2026-01-01T00:00:00Z".to_string(),
+                Some("date") => "2026-01-01".to_string(),
+                _ => {
+                    let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(1);
+                    "x".repeat(min.max(1) as usize)
+                }
+            };
+            Value::String(text)
+        }
+        Some("integer") => {
+            let min = number("minimum").unwrap_or(0.0);
+            let exclusive = obj.get("exclusiveMinimum") == Some(&Value::Bool(true));
+            let value = if exclusive { min + 1.0 } else { min.max(1.0) };
+            json!(value as i64)
+        }
+        Some("number") => {
+            let min = number("minimum").unwrap_or(0.0);
+            json!(if obj.get("exclusiveMinimum") == Some(&Value::Bool(true)) {
+                min + 1.0
+            } else {
+                min.max(0.5)
+            })
+        }
+        Some("boolean") => Value::Bool(false),
+        Some("array") => {
+            let min = obj.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+            let item = obj.get("items").unwrap_or(&Value::Null);
+            Value::Array((0..min).map(|_| example(item, doc, depth + 1)).collect())
+        }
+        _ => {
+            let required: Vec<&str> = obj
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let properties = obj.get("properties").and_then(Value::as_object);
+            let mut out = Map::new();
+            for name in required {
+                let schema = properties.and_then(|p| p.get(name)).unwrap_or(&Value::Null);
+                out.insert(name.to_string(), example(schema, doc, depth + 1));
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_fit_their_schemas() {
+        let doc = json!({"components": {"schemas": {
+            "Status": {"type": "string", "enum": ["ready", "gone"]},
+            "Thing": {"type": "object", "required": ["id", "status", "tags", "n"], "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "status": {"$ref": "#/components/schemas/Status"},
+                "tags": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 3}},
+                "n": {"type": "integer", "minimum": 5},
+                "optional": {"type": "string"}
+            }}
+        }}});
+        assert_eq!(
+            example(&json!({"$ref": "#/components/schemas/Thing"}), &doc, 0),
+            json!({"id": "00000000-0000-0000-0000-000000000000", "status": "ready",
+                   "tags": ["xxx"], "n": 5})
+        );
+        assert_eq!(
+            example(&json!({"type": "integer", "default": 20}), &doc, 0),
+            json!(20)
+        );
+        assert_eq!(
+            example(
+                &json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}),
+                &doc,
+                0
+            ),
+            json!(1)
+        );
+    }
+
+    #[test]
+    fn recursive_schemas_end() {
+        let doc = json!({"components": {"schemas": {"Node": {"type": "object",
+            "required": ["next"], "properties": {"next": {"$ref": "#/components/schemas/Node"}}}}}});
+        let value = example(&json!({"$ref": "#/components/schemas/Node"}), &doc, 0);
+        assert!(value.to_string().contains("null"), "{value}");
+    }
+
+    #[test]
+    fn setter_types_are_read_from_the_builders() {
+        let file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl<'a> GetThing<'a> {
+                    pub fn thing_id<V>(mut self, value: V) -> Self where V: std::convert::TryInto<types::ThingId> { self }
+                    pub fn body<V>(mut self, value: V) -> Self where V: std::convert::TryInto<types::Body>, <V as std::convert::TryInto<types::Body>>::Error: std::fmt::Display { self }
+                }
+            }
+        };
+        let types = setter_types(&file);
+        let ty = &types[&("GetThing".to_string(), "thing_id".to_string())];
+        assert_eq!(quote!(#ty).to_string(), "types :: ThingId");
+        assert!(types.contains_key(&("GetThing".to_string(), "body".to_string())));
+    }
+}
