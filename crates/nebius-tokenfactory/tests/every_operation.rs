@@ -1,0 +1,194 @@
+//! Every operation of the generated client runs on the runtime, checked
+//! without a test per operation.
+//!
+//! The test walks the generated `endpoints::ALL` and calls each operation
+//! through its generated exemplar (`mock::exemplars`: arguments made from
+//! its schemas) against httpmock. For each it checks that the bearer token
+//! is sent, that a 503 with `Retry-After` and then a success is retried,
+//! that an ambiguous 502 is retried only for idempotent methods, that
+//! error statuses come back as the SDK's `Error` naming the operation, and
+//! that the tracing span names it.
+//!
+//! On the vendored spec that is one operation. `scripts/every-operation`
+//! regenerates a copy of the workspace from the fuller fixture spec
+//! (`crates/codegen/tests/fixtures/tokenfactory_full.json`) and runs this
+//! same test there, over every operation of it.
+
+mod common;
+
+use common::{CapturedLogs, KEY};
+use httpmock::prelude::*;
+use nebius_tokenfactory::api::endpoints::{self, Endpoint};
+use nebius_tokenfactory::api::mock::exemplars;
+use nebius_tokenfactory::{Client, Error, RetryPolicy};
+use std::time::Duration;
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .with_api_key(KEY)
+        .with_base_url(server.base_url())
+        .with_retry_policy(
+            RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap()
+}
+
+/// The path template as a pattern: `{name}` matches one segment.
+fn path_pattern(template: &str) -> regex::Regex {
+    let mut pattern = String::from("^");
+    for (i, part) in template.split('{').enumerate() {
+        let literal = if i == 0 {
+            part
+        } else {
+            pattern.push_str("[^/]+");
+            part.split_once('}').map_or("", |(_, rest)| rest)
+        };
+        pattern.push_str(&regex::escape(literal));
+    }
+    pattern.push('$');
+    regex::Regex::new(&pattern).unwrap()
+}
+
+/// Matches the endpoint's method and path, on attempt `retry`.
+fn when_attempt(when: httpmock::When, endpoint: &Endpoint, retry: u32) -> httpmock::When {
+    when.method(endpoint.method)
+        .path_matches(path_pattern(endpoint.path))
+        .header("x-retry-count", retry.to_string())
+}
+
+/// Answers with the endpoint's exemplar success.
+fn then_success(then: httpmock::Then, endpoint: &Endpoint) -> httpmock::Then {
+    let exemplar = exemplars::response(endpoint.operation_id).expect("every operation has one");
+    let then = then.status(exemplar.status);
+    match exemplar.body {
+        Some(body) => then.header("content-type", "application/json").body(body),
+        None => then,
+    }
+}
+
+async fn call(client: &Client, endpoint: &Endpoint) -> Result<(), Error> {
+    exemplars::call(client.api(), endpoint.operation_id)
+        .expect("every operation has an exemplar call")
+        .await
+}
+
+#[test]
+fn the_table_lists_every_operation_once() {
+    assert!(!endpoints::ALL.is_empty());
+    for endpoint in endpoints::ALL {
+        assert_eq!(endpoints::find(endpoint.operation_id), Some(*endpoint));
+        assert!(exemplars::response(endpoint.operation_id).is_some());
+    }
+    println!("{} operations", endpoints::ALL.len());
+}
+
+#[tokio::test]
+async fn every_operation_sends_the_token_and_decodes_its_success() {
+    for endpoint in endpoints::ALL {
+        let server = MockServer::start_async().await;
+        let mock = server.mock(|when, then| {
+            when_attempt(when, endpoint, 0).header("authorization", format!("Bearer {KEY}"));
+            then_success(then, endpoint);
+        });
+        call(&client(&server), endpoint)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", endpoint.operation_id));
+        mock.assert();
+    }
+}
+
+#[tokio::test]
+async fn every_operation_retries_a_refusal_and_names_itself_in_its_span() {
+    for endpoint in endpoints::ALL {
+        let server = MockServer::start_async().await;
+        let refused = server.mock(|when, then| {
+            when_attempt(when, endpoint, 0);
+            then.status(503).header("retry-after", "0").body("{}");
+        });
+        let fine = server.mock(|when, then| {
+            when_attempt(when, endpoint, 1);
+            then_success(then, endpoint);
+        });
+        let logs = CapturedLogs::default();
+        let guard = logs.install(tracing::Level::INFO);
+        let result = call(&client(&server), endpoint).await;
+        drop(guard);
+        result.unwrap_or_else(|e| panic!("{}: {e}", endpoint.operation_id));
+        refused.assert();
+        fine.assert();
+        let text = logs.text();
+        assert!(
+            text.contains("nebius_tokenfactory.request{")
+                && text.contains(&format!("operation=\"{}\"", endpoint.operation_id)),
+            "{}: the retry event is not in a span naming the operation:\n{text}",
+            endpoint.operation_id
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_operation_retries_an_ambiguous_failure_only_if_idempotent() {
+    for endpoint in endpoints::ALL {
+        let server = MockServer::start_async().await;
+        let failed = server.mock(|when, then| {
+            when_attempt(when, endpoint, 0);
+            then.status(502).body("upstream reset");
+        });
+        let fine = server.mock(|when, then| {
+            when_attempt(when, endpoint, 1);
+            then_success(then, endpoint);
+        });
+        let result = call(&client(&server), endpoint).await;
+        failed.assert();
+        if endpoint.is_idempotent() {
+            result.unwrap_or_else(|e| panic!("{}: {e}", endpoint.operation_id));
+            fine.assert();
+        } else {
+            let err = result.expect_err(endpoint.operation_id);
+            assert_eq!(err.status(), Some(502), "{}", endpoint.operation_id);
+            assert!(err.is_transient() && !err.is_safe_to_retry());
+            fine.assert_calls(0);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_operation_returns_the_sdks_error_naming_itself() {
+    for endpoint in endpoints::ALL {
+        let server = MockServer::start_async().await;
+        server.mock(|when, then| {
+            when_attempt(when, endpoint, 0);
+            then.status(422).header("content-type", "application/json").body(
+                r#"{"detail": [{"loc": ["query", "limit"], "msg": "Input should be valid", "type": "int_parsing"}]}"#,
+            );
+        });
+        let err = call(&client(&server), endpoint)
+            .await
+            .expect_err(endpoint.operation_id);
+        let Error::Validation { details, .. } = &err else {
+            panic!("{}: {err:?}", endpoint.operation_id);
+        };
+        assert_eq!(details[0].to_string(), "query.limit: Input should be valid");
+        assert_eq!(err.call().unwrap().operation_id, endpoint.operation_id);
+
+        let server = MockServer::start_async().await;
+        server.mock(|when, then| {
+            when_attempt(when, endpoint, 0);
+            then.status(404)
+                .header("content-type", "application/json")
+                .header("x-request-id", "req-404")
+                .body(r#"{"detail": "Not Found"}"#);
+        });
+        let err = call(&client(&server), endpoint)
+            .await
+            .expect_err(endpoint.operation_id);
+        assert_eq!(
+            err.to_string(),
+            "the API answered 404: Not Found (request id req-404)",
+            "{}",
+            endpoint.operation_id
+        );
+        assert_eq!(err.call().unwrap().operation_id, endpoint.operation_id);
+    }
+}
