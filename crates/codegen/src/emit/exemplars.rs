@@ -30,14 +30,17 @@ const MAX_DEPTH: usize = 8;
 /// `client`.
 pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> TokenStream {
     let setters = setter_types(client);
+    let builders = builders(client);
     let mut calls = Vec::new();
     let mut responses = Vec::new();
     for (_, _, op) in visit::operations(doc) {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             continue;
         };
-        let builder = crate::names::type_name(id);
-        let method = format_ident!("{}", snake_name(id));
+        let Some((builder, method)) = builders.get(id) else {
+            continue;
+        };
+        let builder = builder.clone();
         let mut steps = Vec::new();
         for param in op
             .get("parameters")
@@ -109,6 +112,8 @@ pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> To
             /// A call of an operation, as its exemplar makes it.
             pub type Call<'a> = ::std::pin::Pin<Box<dyn ::std::future::Future<Output = ::std::result::Result<(), #runtime::Error>> + 'a>>;
 
+            // Unused where no operation has a parameter or a body.
+            #[allow(dead_code)]
             fn value<T: ::serde::de::DeserializeOwned>(
                 json: &str,
                 what: &str,
@@ -140,6 +145,69 @@ pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> To
     }
 }
 
+/// `operation id -> (builder type, client method)`, read from the
+/// generated code: each builder's `send_once` names its operation, and
+/// `impl Client` has the method that returns the builder.
+fn builders(client: &syn::File) -> HashMap<String, (String, syn::Ident)> {
+    let mut by_builder: HashMap<String, String> = HashMap::new();
+    let mut methods: HashMap<String, syn::Ident> = HashMap::new();
+    for item in &client.items {
+        match item {
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    let syn::Item::Impl(block) = item else {
+                        continue;
+                    };
+                    let Some(name) = last_ident(&block.self_ty) else {
+                        continue;
+                    };
+                    for item in &block.items {
+                        if let syn::ImplItem::Fn(f) = item {
+                            if f.sig.ident == "send_once" {
+                                if let Some(id) = super::runtime::operation_id(&f.block) {
+                                    by_builder.insert(id, name.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            syn::Item::Impl(block)
+                if block.trait_.is_none()
+                    && last_ident(&block.self_ty).as_deref() == Some("Client") =>
+            {
+                for item in &block.items {
+                    let syn::ImplItem::Fn(f) = item else {
+                        continue;
+                    };
+                    if let syn::ReturnType::Type(_, ty) = &f.sig.output {
+                        if let Some(name) = last_ident(ty) {
+                            methods.insert(name, f.sig.ident.clone());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    by_builder
+        .into_iter()
+        .filter_map(|(id, builder)| {
+            let method = methods.get(&builder)?.clone();
+            Some((id, (builder, method)))
+        })
+        .collect()
+}
+
+/// The last segment's name of a path type: `builder::GetThing<'_>` gives
+/// `GetThing`.
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
 /// `(builder, setter) -> T` for every `setter<V>(value: V) where V:
 /// TryInto<T>` of the generated builders.
 fn setter_types(client: &syn::File) -> HashMap<(String, String), syn::Type> {
@@ -154,10 +222,7 @@ fn setter_types(client: &syn::File) -> HashMap<(String, String), syn::Type> {
         let syn::Item::Impl(block) = item else {
             continue;
         };
-        let syn::Type::Path(self_ty) = &*block.self_ty else {
-            continue;
-        };
-        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+        let Some(name) = last_ident(&block.self_ty) else {
             continue;
         };
         for item in &block.items {

@@ -180,7 +180,7 @@ fn first_generic(segment: &syn::PathSegment) -> Option<&syn::Type> {
 }
 
 /// The literal of `operation_id: "..."` in progenitor's `send`.
-fn operation_id(block: &syn::Block) -> Option<String> {
+pub(crate) fn operation_id(block: &syn::Block) -> Option<String> {
     struct Find(Option<String>);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_field_value(&mut self, field: &'ast syn::FieldValue) {
