@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, dataset_json, upload_reviews, Reply, ScriptedServer};
+use common::{client, dataset_json, upload_reviews, Fault, Reply, ScriptedServer};
 use nebius_tokenfactory::datasets::{ColumnType, DatasetSchema, S3Import};
 use nebius_tokenfactory::{Error, RetryPolicy};
 use serde_json::json;
@@ -83,6 +83,77 @@ async fn other_statuses_carry_message_and_request_id() {
     // A 500 may have been processed: transient, but creating a dataset is
     // not idempotent, so making the call again is not safe.
     assert!(err.is_transient() && !err.is_safe_to_retry());
+}
+
+#[tokio::test]
+async fn an_endless_error_body_is_read_only_as_far_as_an_excerpt_needs() {
+    // The server never ends the body: a client that read it whole would
+    // wait for its timeout and report a timeout instead.
+    let server = ScriptedServer::start(vec![
+        Reply::new(500, "upstream exploded: ").faulty(Fault::Endless)
+    ]);
+    let c = client(&server.url)
+        .with_retry_policy(RetryPolicy::none())
+        .with_timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let err = upload_reviews(&c).await.unwrap_err();
+    let Error::Api {
+        status, message, ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(*status, 500);
+    assert!(
+        message.starts_with("upstream exploded: xxx") && message.ends_with('…'),
+        "{message}"
+    );
+    assert!(message.chars().count() < 600, "{}", message.len());
+}
+
+#[tokio::test]
+async fn rate_limit_headers_are_read_from_errors_and_responses() {
+    let server = ScriptedServer::start(vec![
+        Reply::new(429, r#"{"detail": "slow down"}"#)
+            .header("x-ratelimit-remaining-requests", "0")
+            .header("x-ratelimit-remaining-tokens", "1200")
+            .header("x-ratelimit-reset-requests", "1m30s"),
+        Reply::new(200, dataset_json("d"))
+            .header("x-ratelimit-remaining-requests", "599")
+            .header("x-request-id", "req-ok"),
+    ]);
+    let c = client(&server.url)
+        .with_retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = upload_reviews(&c).await.unwrap_err();
+    let Error::RateLimited { rate_limits, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(rate_limits.remaining_requests, Some(0));
+    assert_eq!(rate_limits.remaining_tokens, Some(1200));
+    assert_eq!(
+        rate_limits.reset_requests,
+        Some(std::time::Duration::from_secs(90))
+    );
+    // Any generated operation keeps the headers with `send_with_response`.
+    let body =
+        serde_json::from_value::<nebius_tokenfactory::api::types::CreateDatasetRequest>(json!({
+            "name": "d", "folder": "/f", "schema": [{"name": "text", "type": {"name": "string"}}],
+            "rows": [{"text": "a"}]
+        }))
+        .unwrap();
+    let response = c
+        .api()
+        .create_dataset()
+        .body(body)
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(response.rate_limits().remaining_requests, Some(599));
+    assert_eq!(response.request_id(), Some("req-ok"));
+    assert_eq!(response.into_inner().name, "d");
 }
 
 #[tokio::test]

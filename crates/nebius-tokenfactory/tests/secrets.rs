@@ -89,3 +89,28 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     );
     assert_clean("TRACE-level logs", &logs);
 }
+
+#[tokio::test]
+async fn validation_errors_that_quote_the_secret_are_scrubbed() {
+    let detail = format!(
+        r#"{{"detail": [{{"loc": ["body", "s3_secret_key"], "msg": "{S3_SECRET} is not a key", "type": "value_error", "input": "{S3_SECRET}"}}]}}"#
+    );
+    let server = ScriptedServer::start(vec![Reply::new(422, detail)]);
+    let c = client(&server.url).build().unwrap();
+    let import = S3Import {
+        name: "d".into(),
+        folder: "/f".into(),
+        service_url: "https://s3.example".into(),
+        region: "r".into(),
+        uri: "s3://b/k".into(),
+        key_id: "id".into(),
+        secret_key: S3_SECRET.into(),
+        ai_project_id: None,
+    };
+    let err = c.datasets().import_s3(import).send().await.unwrap_err();
+    assert_clean("validation error", &format!("{err} {err:?}"));
+    assert_eq!(
+        err.to_string(),
+        "the API rejected the request (422): body.s3_secret_key: [REDACTED] is not a key"
+    );
+}

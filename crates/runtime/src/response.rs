@@ -116,7 +116,7 @@ pub(crate) fn error_from_response(
                             other => other.to_string(),
                         })
                         .collect(),
-                    message: cut(scrub.text(d.msg.clone()), MAX_MESSAGE, d.msg.len()),
+                    message: cut(scrub.text(d.msg), MAX_MESSAGE),
                     kind: d.kind,
                 })
                 .collect();
@@ -130,10 +130,7 @@ pub(crate) fn error_from_response(
     let message = json
         .as_ref()
         .and_then(server_message)
-        .map(|m| {
-            let len = m.len();
-            cut(scrub.text(m), MAX_MESSAGE, len)
-        })
+        .map(|m| cut(scrub.text(m), MAX_MESSAGE))
         .unwrap_or_else(|| match scrub.excerpt(body) {
             e if e.is_empty() => status
                 .canonical_reason()

@@ -50,18 +50,24 @@ impl Scrubber<'_> {
         // bytes each, and a secret cut by the window must still be whole.
         let window = &body[..body.len().min(EXCERPT * 4 + 256)];
         let text = self.text(String::from_utf8_lossy(window).trim().to_string());
-        cut(text, EXCERPT, body.len())
+        let mut excerpt = cut(text, EXCERPT);
+        if window.len() < body.len() && !excerpt.ends_with('…') {
+            excerpt.push('…');
+        }
+        excerpt
     }
 }
 
-/// `text` cut to `max` characters, marked with `…` when anything of the
-/// `original_len` bytes it came from is left out.
-pub(crate) fn cut(text: String, max: usize, original_len: usize) -> String {
-    let mut out: String = text.chars().take(max).collect();
-    if original_len > out.len() {
-        out.push('…');
+/// `text` cut to `max` characters, and marked with `…` if anything was.
+pub(crate) fn cut(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => {
+            let mut out = text[..end].to_string();
+            out.push('…');
+            out
+        }
+        None => text,
     }
-    out
 }
 
 #[cfg(test)]
@@ -91,5 +97,9 @@ mod tests {
         let excerpt = scrub.excerpt(long.as_bytes());
         assert_eq!(excerpt.chars().count(), EXCERPT + 1);
         assert!(excerpt.ends_with('…'));
+        // Scrubbing shortens nothing into looking cut.
+        assert_eq!(scrub.excerpt(b"key sk-key"), "key [REDACTED]");
+        assert_eq!(cut("abc".into(), 3), "abc");
+        assert_eq!(cut("abcd".into(), 3), "abc…");
     }
 }

@@ -28,6 +28,9 @@ pub enum Fault {
     ResetMidBody,
     /// The headers at once, then the body one byte per interval.
     Trickle(Duration),
+    /// The body, then more, without end: no length, and the connection
+    /// never closes until the client does.
+    Endless,
 }
 
 impl Reply {
@@ -138,10 +141,13 @@ fn serve(stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Received>>) {
         body,
     });
     thread::sleep(reply.delay);
+    let length = match reply.fault {
+        Some(Fault::Endless) => String::new(),
+        _ => format!("content-length: {}\r\n", reply.body.len()),
+    };
     let mut head = format!(
-        "HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n",
-        reply.status,
-        reply.body.len()
+        "HTTP/1.1 {} X\r\n{length}connection: close\r\n",
+        reply.status
     );
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -158,6 +164,11 @@ fn serve(stream: TcpStream, reply: &Reply, log: &Mutex<Vec<Received>>) {
             let _ = stream.write_all(&body[..body.len() / 2]);
             let _ = stream.flush();
             let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+        Some(Fault::Endless) => {
+            let _ = stream.write_all(body);
+            let chunk = vec![b'x'; 64 * 1024];
+            while stream.write_all(&chunk).is_ok() {}
         }
         Some(Fault::Trickle(interval)) => {
             for byte in body {
