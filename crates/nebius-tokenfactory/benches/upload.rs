@@ -9,7 +9,7 @@
 //! cargo bench -p nebius-tokenfactory --bench upload -- [MODE]
 //!   --quick                                          every measurement, small (the default)
 //!   upload --path typed|generated|floor --rows N     one upload of N rows
-//!   roundtrip --calls N [--only sdk|generated|raw]   N one-row calls per kind
+//!   roundtrip --calls N [--only sdk|raw|generated|raw-api]   N one-row calls per kind
 //! ```
 //!
 //! Each measurement prints one line of `key=value` fields. Nothing here
@@ -38,7 +38,7 @@ const USAGE: &str = "\
 modes, after `cargo bench -p nebius-tokenfactory --bench upload --`:
   --quick                                          every measurement, small (the default)
   upload --path typed|generated|floor --rows N     one upload of N rows
-  roundtrip --calls N [--only sdk|generated|raw]   N one-row calls per kind";
+  roundtrip --calls N [--only sdk|raw|generated|raw-api]   N one-row calls per kind";
 
 const KEY: &str = "bench-key";
 const QUICK_ROWS: usize = 10_000;
@@ -67,7 +67,7 @@ fn run(args: &[String]) -> Result<()> {
             let only = if args.iter().any(|a| a == "--only") {
                 vec![flag(args, "--only")?]
             } else {
-                vec![Call::Sdk, Call::Generated, Call::Raw]
+                vec![Call::Sdk, Call::Raw, Call::Generated, Call::RawApi]
             };
             roundtrip(flag(args, "--calls")?, &only)
         }
@@ -200,21 +200,26 @@ impl Clients {
     }
 
     async fn generated(&self, rows: &[Review]) -> Result<Dataset> {
+        Ok(self
+            .sdk
+            .api()
+            .create_dataset()
+            .body(self.api_request(rows)?)
+            .send()
+            .await?)
+    }
+
+    /// The generated request type for `rows`, converted to JSON maps.
+    fn api_request(&self, rows: &[Review]) -> Result<api::CreateDatasetRequest> {
         let rows = rows.iter().map(to_map).collect::<Result<Vec<_>>>()?;
-        let body = api::CreateDatasetRequestUpload {
+        Ok(api::CreateDatasetRequestUpload {
             ai_project_id: None,
             folder: FOLDER.into(),
             name: NAME.into(),
             rows,
             schema: self.schema.clone(),
-        };
-        Ok(self
-            .sdk
-            .api()
-            .create_dataset()
-            .body(api::CreateDatasetRequest::from(body))
-            .send()
-            .await?)
+        }
+        .into())
     }
 
     /// A raw POST of a finished body, with the headers the API needs.
@@ -289,21 +294,33 @@ fn upload(path: Path, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// A small call, by the SDK, by the generated client, and by raw reqwest
-/// sending the same bytes.
+/// A small call, each kind beside the raw reqwest call it is measured
+/// against: the SDK's typed upload against a raw POST of the same typed
+/// rows; the generated operation against a raw POST of the same generated
+/// request value. Each raw call serialises its body, as every call must.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Call {
     Sdk,
-    Generated,
     Raw,
+    Generated,
+    RawApi,
 }
 
 impl Call {
     fn name(self) -> &'static str {
         match self {
             Call::Sdk => "sdk",
-            Call::Generated => "generated",
             Call::Raw => "raw",
+            Call::Generated => "generated",
+            Call::RawApi => "raw-api",
+        }
+    }
+
+    /// The raw call this one is measured against.
+    fn baseline(self) -> Call {
+        match self {
+            Call::Sdk | Call::Raw => Call::Raw,
+            Call::Generated | Call::RawApi => Call::RawApi,
         }
     }
 }
@@ -314,9 +331,10 @@ impl FromStr for Call {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "sdk" => Ok(Call::Sdk),
-            "generated" => Ok(Call::Generated),
             "raw" => Ok(Call::Raw),
-            other => Err(format!("`{other}` is not sdk, generated or raw")),
+            "generated" => Ok(Call::Generated),
+            "raw-api" => Ok(Call::RawApi),
+            other => Err(format!("`{other}` is not sdk, raw, generated or raw-api")),
         }
     }
 }
@@ -329,14 +347,30 @@ fn roundtrip(calls: usize, kinds: &[Call]) -> Result<()> {
     let rt = runtime()?;
     let clients = Clients::new(&sink)?;
     let row = rows::reviews(1);
-    let bytes = Bytes::from(serde_json::to_vec(&clients.request(&row))?);
+    let api_body = clients.api_request(&row)?;
     let one = |kind| {
-        let (clients, row, bytes) = (&clients, &row, &bytes);
+        let (clients, row, api_body) = (&clients, &row, &api_body);
         async move {
             match kind {
                 Call::Sdk => clients.upload(Path::Typed, row).await,
-                Call::Generated => clients.upload(Path::Generated, row).await,
-                Call::Raw => clients.post(bytes.clone()).await,
+                Call::Raw => {
+                    let body = serde_json::to_vec(&clients.request(row))?;
+                    clients.post(body.into()).await
+                }
+                Call::Generated => Ok(clients
+                    .sdk
+                    .api()
+                    .create_dataset()
+                    .body(api_body.clone())
+                    .send()
+                    .await?),
+                // Each call makes its own body value, as the generated call
+                // does (it takes the value it sends).
+                Call::RawApi => {
+                    let value = api_body.clone();
+                    let body = serde_json::to_vec(&value)?;
+                    clients.post(body.into()).await
+                }
             }
         }
     };
@@ -357,10 +391,10 @@ fn roundtrip(calls: usize, kinds: &[Call]) -> Result<()> {
         Ok::<_, Box<dyn std::error::Error>>(times)
     })?;
     let means: Vec<f64> = times.iter().map(|t| micros(mean(t))).collect();
-    let raw = kinds.iter().position(|&k| k == Call::Raw).map(|i| means[i]);
     for (i, kind) in kinds.iter().enumerate() {
-        let overhead = match raw {
-            Some(raw) => format!(" overhead_pct={:.1}", (means[i] / raw - 1.0) * 100.0),
+        let baseline = kinds.iter().position(|&k| k == kind.baseline());
+        let overhead = match baseline {
+            Some(b) => format!(" overhead_pct={:.1}", (means[i] / means[b] - 1.0) * 100.0),
             None => String::new(),
         };
         println!(

@@ -1,10 +1,13 @@
 //! One call: its attempts, their timeout, the retries between them, the
 //! tracing span, and the error.
 //!
-//! Every generated operation's `send` is [`Transport::call`] with a closure
-//! that makes one attempt: progenitor's own code, which builds the request
-//! afresh from the builder (so a body is rebuilt, never cloned) and runs it
-//! through [`Transport::exec`]. The call:
+//! A generated operation's `send` builds its request once (progenitor's
+//! code, from the builder) and hands it to [`Transport::call`] with the
+//! rest of progenitor's code, which sends one attempt through
+//! [`Transport::exec`] and decodes the answer. Each retry sends a copy of
+//! the request; a body that cannot be copied (a stream) is built again
+//! for each attempt instead, by calls that know how
+//! ([`Transport::call_with`]). The call:
 //!
 //! - bounds each attempt with the timeout: to the end of the body for JSON,
 //!   to the response headers for a stream;
@@ -34,13 +37,97 @@ use tracing::Instrument;
 pub type Attempt<T> = Result<ResponseValue<T>, progenitor_client::Error>;
 
 impl Transport {
-    /// Makes a call of `endpoint`: runs `attempt` until it succeeds, fails
-    /// for good, or the policy's last retry.
-    pub async fn call<T, F, Fut>(
+    /// Makes a call of `endpoint`: `build` makes the request once, inside
+    /// the call (so that the credentials it serialises are known to it), and
+    /// `send` makes one attempt of a request; each retry sends a copy.
+    pub async fn call<T, B, F, Fut>(
+        &self,
+        endpoint: &Endpoint,
+        build: B,
+        send: F,
+    ) -> Result<Response<T>, Error>
+    where
+        B: FnOnce() -> Result<reqwest::Request, progenitor_client::Error>,
+        F: FnMut(reqwest::Request) -> Fut,
+        Fut: Future<Output = Attempt<T>>,
+    {
+        self.call_inner(endpoint, build, send).await.map(|value| {
+            let status = value.status();
+            let headers = value.headers().clone();
+            Response::new(value.into_inner(), status, headers)
+        })
+    }
+
+    /// [`Self::call`], keeping only the decoded value.
+    pub async fn call_value<T, B, F, Fut>(
+        &self,
+        endpoint: &Endpoint,
+        build: B,
+        send: F,
+    ) -> Result<T, Error>
+    where
+        B: FnOnce() -> Result<reqwest::Request, progenitor_client::Error>,
+        F: FnMut(reqwest::Request) -> Fut,
+        Fut: Future<Output = Attempt<T>>,
+    {
+        self.call_inner(endpoint, build, send)
+            .await
+            .map(ResponseValue::into_inner)
+    }
+
+    async fn call_inner<T, B, F, Fut>(
+        &self,
+        endpoint: &Endpoint,
+        build: B,
+        mut send: F,
+    ) -> Result<ResponseValue<T>, Error>
+    where
+        B: FnOnce() -> Result<reqwest::Request, progenitor_client::Error>,
+        F: FnMut(reqwest::Request) -> Fut,
+        Fut: Future<Output = Attempt<T>>,
+    {
+        let mut build = Some(build);
+        let mut request: Result<Option<reqwest::Request>, _> = Ok(None);
+        self.call_with(endpoint, || {
+            if let Some(build) = build.take() {
+                request = build().map(Some);
+            }
+            // The last request is sent as it is; earlier ones as copies,
+            // kept for the retries. Without a copy (a stream body), there
+            // is no retry.
+            let this = match &mut request {
+                Err(e) => Err(std::mem::replace(
+                    e,
+                    progenitor_client::Error::InvalidRequest("the request was not built".into()),
+                )),
+                Ok(slot) => match slot.as_ref().and_then(reqwest::Request::try_clone) {
+                    Some(copy) => Ok(copy),
+                    None => slot.take().ok_or_else(|| {
+                        progenitor_client::Error::InvalidRequest(
+                            "the request body is a stream, which cannot be sent again".into(),
+                        )
+                    }),
+                },
+            };
+            let attempt = this.map(&mut send);
+            async move {
+                match attempt {
+                    Ok(future) => future.await,
+                    Err(e) => Err(e),
+                }
+            }
+        })
+        .await
+    }
+
+    /// Makes a call of `endpoint` whose every attempt `attempt` builds and
+    /// sends afresh: for bodies that cannot be copied, such as a streamed
+    /// upload or a multipart form, which are built again from their source.
+    pub async fn call_with<T, F, Fut>(
         &self,
         endpoint: &Endpoint,
         mut attempt: F,
-    ) -> Result<Response<T>, Error>
+    ) -> Result<ResponseValue<T>, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Attempt<T>>,
@@ -54,9 +141,11 @@ impl Transport {
             request_id = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = scope::run(Vec::new(), self.attempts(endpoint, &mut attempt, &span))
-            .instrument(span.clone())
-            .await;
+        // The attempts' state (progenitor's futures, reqwest's, the timer)
+        // runs to kilobytes: on the heap, it is not copied each time the
+        // futures around it move.
+        let attempts = Box::pin(scope::run(self.attempts(endpoint, &mut attempt, &span)));
+        let result = attempts.instrument(span.clone()).await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         result
     }
@@ -66,7 +155,7 @@ impl Transport {
         endpoint: &Endpoint,
         attempt: &mut F,
         span: &tracing::Span,
-    ) -> Result<Response<T>, Error>
+    ) -> Result<ResponseValue<T>, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Attempt<T>>,
@@ -83,23 +172,22 @@ impl Transport {
             };
             span.record("attempt", call.attempts);
             scope::record_attempt(retry);
-            let (error, failure, headers) = match tokio::time::timeout(timeout, attempt()).await {
-                Ok(Ok(value)) => {
-                    let status = value.status();
-                    let headers = value.headers().clone();
-                    record_response(span, status.as_u16(), &headers);
-                    return Ok(Response::new(value.into_inner(), status, headers));
-                }
-                Ok(Err(e)) => self.error(e, call).await,
-                Err(_) => (
-                    Error::Timeout {
-                        after: timeout,
-                        call,
-                    },
-                    Failure::TIMEOUT,
-                    None,
-                ),
-            };
+            let (error, failure, headers) =
+                match tokio::time::timeout(timeout, Box::pin(attempt())).await {
+                    Ok(Ok(value)) => {
+                        record_response(span, value.status().as_u16(), value.headers());
+                        return Ok(value);
+                    }
+                    Ok(Err(e)) => self.error(e, call).await,
+                    Err(_) => (
+                        Error::Timeout {
+                            after: timeout,
+                            call,
+                        },
+                        Failure::TIMEOUT,
+                        None,
+                    ),
+                };
             if let Some(status) = error.status() {
                 span.record("status", status);
             }

@@ -4,14 +4,17 @@
 //! task-local scope. Code that runs inside it, but is not handed the call
 //! (the serialisation of a generated body, progenitor's hook), leaves here
 //! what the call needs: each [`Secret`] serialised into a request, to be
-//! scrubbed from anything the server sends back, and the latest response's
-//! status and request id, for errors that progenitor reports without them.
+//! scrubbed from anything the server sends back, the latest response's
+//! status, for errors that progenitor reports without it, and which retry
+//! the running attempt is.
 
 use crate::Secret;
-use std::cell::RefCell;
+use std::sync::{Arc, Mutex, PoisonError};
 
+// An `Arc`: tokio moves a task-local's value in and out of its slot on
+// every poll, and a pointer is the cheapest thing to move.
 tokio::task_local! {
-    static CALL: RefCell<State>;
+    static CALL: Arc<Mutex<State>>;
 }
 
 /// The state of the call in progress.
@@ -21,55 +24,51 @@ pub(crate) struct State {
     pub secrets: Vec<Secret>,
     /// Status of the latest response.
     pub status: Option<u16>,
-    /// `x-request-id` of the latest response.
-    pub request_id: Option<String>,
     /// How many times the call has retried before the running attempt.
     pub retries: u32,
 }
 
-/// Runs `future` as one call, with `secrets` known from the start.
-pub(crate) async fn run<F: std::future::Future>(secrets: Vec<Secret>, future: F) -> F::Output {
-    let state = State {
-        secrets,
-        ..State::default()
-    };
-    CALL.scope(RefCell::new(state), future).await
+/// Runs `future` as one call.
+pub(crate) async fn run<F: std::future::Future>(future: F) -> F::Output {
+    CALL.scope(Arc::new(Mutex::new(State::default())), future)
+        .await
 }
 
 /// Remembers a credential that is being serialised, if a call is running.
 pub(crate) fn remember_secret(secret: &Secret) {
     let _ = CALL.try_with(|state| {
-        let mut state = state.borrow_mut();
+        let mut state = lock(state);
         if !secret.expose().is_empty() && !state.secrets.contains(secret) {
             state.secrets.push(secret.clone());
         }
     });
 }
 
-/// Records the latest response of the running call.
-pub(crate) fn record_response(status: u16, request_id: Option<String>) {
-    let _ = CALL.try_with(|state| {
-        let mut state = state.borrow_mut();
-        state.status = Some(status);
-        state.request_id = request_id;
-    });
+/// Records the status of the running call's latest response.
+pub(crate) fn record_status(status: u16) {
+    let _ = CALL.try_with(|state| lock(state).status = Some(status));
 }
 
 /// Records that the running call is about to make retry number `retries`
 /// (0 for the first attempt).
 pub(crate) fn record_attempt(retries: u32) {
-    let _ = CALL.try_with(|state| state.borrow_mut().retries = retries);
+    let _ = CALL.try_with(|state| lock(state).retries = retries);
 }
 
 /// How many times the running call has retried (0 outside a call).
 pub(crate) fn retries() -> u32 {
-    CALL.try_with(|state| state.borrow().retries).unwrap_or(0)
+    CALL.try_with(|state| lock(state).retries).unwrap_or(0)
 }
 
 /// A copy of the running call's state (empty outside a call).
 pub(crate) fn current() -> State {
-    CALL.try_with(|state| state.borrow().clone())
+    CALL.try_with(|state| lock(state).clone())
         .unwrap_or_default()
+}
+
+/// The state, whatever a panic elsewhere left it in.
+fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]
@@ -79,16 +78,15 @@ mod tests {
     #[tokio::test]
     async fn secrets_serialised_inside_a_call_are_remembered_once() {
         let secret = Secret::from("s3-secret");
-        let state = run(Vec::new(), async {
+        let state = run(async {
             serde_json::to_string(&secret).unwrap();
             serde_json::to_string(&secret).unwrap();
-            record_response(422, Some("req-1".into()));
+            record_status(422);
             current()
         })
         .await;
         assert_eq!(state.secrets, [secret]);
         assert_eq!(state.status, Some(422));
-        assert_eq!(state.request_id.as_deref(), Some("req-1"));
         // Outside a call nothing is kept, and nothing fails.
         serde_json::to_string(&Secret::from("x")).unwrap();
         assert!(current().secrets.is_empty());

@@ -9,9 +9,10 @@
 //!   the user agent and [`RETRY_COUNT`], and joins cookie parameters into
 //!   one `Cookie`;
 //! - follows redirects by the rules of [`crate::redirect`];
-//! - reads the body of a JSON response (or, capped, of an error) before it
-//!   returns, so that the attempt's timeout covers it and a body that breaks
-//!   off can be retried; a stream is left to be read as it arrives.
+//! - reads the body of an error response, up to [`MAX_ERROR_BODY`], so that
+//!   a misbehaving server cannot fill memory; a success's body is read by
+//!   the generated code within the same attempt, and so under its timeout,
+//!   and a stream is left to be read as it arrives.
 //!
 //! Retries, the attempt timeout, the tracing span and the errors are the
 //! call's: see [`crate::call`].
@@ -22,7 +23,7 @@ use crate::options::RequestOptions;
 use crate::scrub::Scrubber;
 use crate::{redirect, scope, RetryPolicy, Secret};
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use std::time::Duration;
 
 /// The header that says which retry an attempt is: 0 for the first.
 pub const RETRY_COUNT: &str = "x-retry-count";
+const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static(RETRY_COUNT);
 
 /// How much of an error response is read: enough for any message, not
 /// enough for a misbehaving server to fill memory.
@@ -204,26 +206,34 @@ impl Transport {
         headers.insert(USER_AGENT, self.shared.user_agent.clone());
         // As openai-python does: servers (and their logs) can tell a retry
         // from a new request.
-        headers.insert(RETRY_COUNT, HeaderValue::from(scope::retries()));
+        headers.insert(RETRY_COUNT_HEADER, retry_count(scope::retries()));
         join_cookies(headers, endpoint.cookies);
         let response = redirect::follow(&self.shared.http, request).await?;
         let status = response.status();
-        scope::record_response(
-            status.as_u16(),
-            crate::response::request_id(response.headers()).map(String::from),
-        );
+        scope::record_status(status.as_u16());
         if !status.is_success() {
             return buffered(response, Some(MAX_ERROR_BODY), endpoint.response, self).await;
         }
+        // A success's body is read by progenitor's code, inside the
+        // attempt, and so under its timeout. It is read here only to log
+        // it, or to give a bodiless answer the `null` its type expects.
+        let empty =
+            status == reqwest::StatusCode::NO_CONTENT || response.content_length() == Some(0);
         match endpoint.response {
-            ResponseKind::Json => buffered(response, None, endpoint.response, self).await,
-            ResponseKind::Empty => {
-                buffered(response, Some(MAX_ERROR_BODY), endpoint.response, self).await
+            ResponseKind::Json if empty || tracing::enabled!(tracing::Level::TRACE) => {
+                buffered(response, None, endpoint.response, self).await
             }
-            ResponseKind::EventStream | ResponseKind::JsonLines | ResponseKind::Bytes => {
-                Ok(response)
-            }
+            _ => Ok(response),
         }
+    }
+}
+
+/// The `x-retry-count` value of retry `n`.
+fn retry_count(n: u32) -> HeaderValue {
+    const SMALL: [&str; 4] = ["0", "1", "2", "3"];
+    match SMALL.get(n as usize) {
+        Some(text) => HeaderValue::from_static(text),
+        None => HeaderValue::from(n),
     }
 }
 

@@ -6,11 +6,12 @@
 //!
 //! - **the hook:** `impl ClientHooks<Transport> for Client`, whose `exec` is
 //!   the runtime's, given the operation's entry of the `endpoints` table;
-//! - **the calls:** in each builder, progenitor's `send` becomes a private
-//!   `send_once` (one attempt), and the public `send` and
-//!   `send_with_response` run it through `Transport::call`, which retries,
-//!   times out, traces and returns the runtime's `Error`. No generated
-//!   operation has a public way around the runtime;
+//! - **the calls:** in each builder, progenitor's `send` is split into a
+//!   private `build_request` (run once) and `send_once` (one attempt), and
+//!   the public `send` and `send_with_response` run them through
+//!   `Transport::call`, which retries, times out, traces and returns the
+//!   runtime's `Error`. No generated operation has a public way around the
+//!   runtime;
 //! - **`Client::new`**, which takes its HTTP client from the transport
 //!   instead of building a second one;
 //! - **`deepObject` query parameters**, sent through the runtime's
@@ -93,44 +94,77 @@ fn is_client(ty: &syn::Type) -> bool {
 
 /// Replaces a builder's `send` with the runtime's `send` and
 /// `send_with_response`.
+///
+/// progenitor's `send` builds the request from the builder, then runs one
+/// attempt of it. It is split in two there, at `let info = ...`: the
+/// first half becomes `build_request(self)`, run once, and the second
+/// `send_once(client, request)`, which the runtime runs for each attempt
+/// with a copy of the request. The builder is not cloned, and a builder
+/// that cannot be (a raw body) works the same.
 fn calls(block: &mut syn::ItemImpl, runtime: &TokenStream) -> Result<(), Error> {
     let Some(position) = block.items.iter().position(|item| {
         matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "send" && f.sig.asyncness.is_some())
     }) else {
         return Ok(());
     };
-    let syn::ImplItem::Fn(send) = &mut block.items[position] else {
+    let syn::ImplItem::Fn(send) = block.items.remove(position) else {
         unreachable!("found above");
     };
-    let success = success_type(&send.sig.output).ok_or_else(|| {
+    let output = &send.sig.output;
+    let success = success_type(output).ok_or_else(|| {
         Error::Generation(format!(
             "a builder's `send` returns {}, not `Result<ResponseValue<T>, Error<E>>`",
-            quote::ToTokens::to_token_stream(&send.sig.output)
+            quote::ToTokens::to_token_stream(output)
         ))
     })?;
     let operation_id = operation_id(&send.block)
         .ok_or_else(|| Error::Generation("a builder's `send` names no operation id".into()))?;
-    let docs: Vec<syn::Attribute> = send
+    let split = send
+        .block
+        .stmts
+        .iter()
+        .position(|stmt| matches!(stmt, syn::Stmt::Local(local) if binds(&local.pat, "info")))
+        .ok_or_else(|| {
+            Error::Generation(format!(
+                "progenitor's `send` of `{operation_id}` has no `let info`, where the request is built"
+            ))
+        })?;
+    let (build, dispatch) = send.block.stmts.split_at(split);
+    let docs: Vec<&syn::Attribute> = send
         .attrs
         .iter()
         .filter(|a| a.path().is_ident("doc"))
-        .cloned()
         .collect();
-    send.sig.ident = syn::Ident::new("send_once", send.sig.ident.span());
-    send.vis = syn::Visibility::Inherited;
-    send.attrs = vec![syn::parse_quote!(
-        #[doc = " One attempt, as progenitor wrote it: builds the request from\n this builder and runs it through the client's hook."]
-    )];
     let endpoint = quote::format_ident!("{}", const_name(&operation_id));
-    let sends: syn::ItemImpl = syn::parse_quote! {
+    let items: syn::ItemImpl = syn::parse_quote! {
         impl X {
+            #[doc = " Builds the request from this builder, as progenitor wrote it."]
+            fn build_request(self) -> Result<reqwest::Request, Error<()>> {
+                #(#build)*
+                Ok(request)
+            }
+
+            #[doc = " One attempt of `request`, as progenitor wrote it: the client's"]
+            #[doc = " hook runs it, and the answer is decoded."]
+            async fn send_once(client: &'a super::Client, request: reqwest::Request) #output {
+                #[allow(unused_mut)]
+                let mut request = request;
+                #(#dispatch)*
+            }
+
             #(#docs)*
             ///
             /// The call runs on the SDK runtime: authentication, the
             /// timeout, retries as the client's policy allows, tracing, and
             /// the runtime's `Error` for any failure.
             pub async fn send(self) -> ::std::result::Result<#success, #runtime::Error> {
-                self.send_with_response().await.map(#runtime::Response::into_inner)
+                let client = self.client;
+                client
+                    .inner
+                    .call_value(&super::endpoints::#endpoint, || self.build_request(), |request| {
+                        Self::send_once(client, request)
+                    })
+                    .await
             }
 
             /// As `send`, keeping the response's status and headers (the
@@ -141,13 +175,24 @@ fn calls(block: &mut syn::ItemImpl, runtime: &TokenStream) -> Result<(), Error> 
                 let client = self.client;
                 client
                     .inner
-                    .call(&super::endpoints::#endpoint, move || self.clone().send_once())
+                    .call(&super::endpoints::#endpoint, || self.build_request(), |request| {
+                        Self::send_once(client, request)
+                    })
                     .await
             }
         }
     };
-    block.items.extend(sends.items);
+    block.items.extend(items.items);
     Ok(())
+}
+
+/// Whether `pat` binds `name` (`let name`, `let mut name`).
+fn binds(pat: &syn::Pat, name: &str) -> bool {
+    match pat {
+        syn::Pat::Ident(p) => p.ident == name,
+        syn::Pat::Type(p) => binds(&p.pat, name),
+        _ => false,
+    }
 }
 
 /// `T` of `Result<ResponseValue<T>, Error<E>>`.
@@ -257,21 +302,40 @@ mod tests {
             impl<'a> GetThing<'a> {
                 /// Sends a `GET` request to `/things/{id}`
                 pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+                    let Self { client, id } = self;
+                    let mut request = client.client.get(url).build()?;
                     let info = OperationInfo { operation_id: "get_thing" };
+                    let result = client.exec(request, &info).await;
                     todo!()
                 }
             }
         };
         calls(&mut block, &quote!(::rt)).unwrap();
         let code = quote!(#block).to_string();
-        assert!(code.contains("async fn send_once (self)"), "{code}");
-        assert!(!code.contains("pub async fn send_once"), "{code}");
+        assert!(
+            code.contains(
+                "fn build_request (self) -> Result < reqwest :: Request , Error < () > >"
+            ),
+            "{code}"
+        );
+        assert!(
+            code.contains(
+                "async fn send_once (client : & 'a super :: Client , request : reqwest :: Request)"
+            ),
+            "{code}"
+        );
+        assert!(
+            !code.contains("pub async fn send_once") && !code.contains("pub fn build_request"),
+            "{code}"
+        );
         assert!(
             code.contains("pub async fn send (self) -> :: std :: result :: Result < types :: Thing , :: rt :: Error >"),
             "{code}"
         );
         assert!(
-            code.contains("call (& super :: endpoints :: GET_THING"),
+            code.contains(
+                "call_value (& super :: endpoints :: GET_THING , | | self . build_request ()"
+            ),
             "{code}"
         );
     }

@@ -161,25 +161,26 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
         let body = upload_body(&fields, self.rows, check)?;
         let transport = self.client.transport();
         let url = format!("{}{}", self.client.base_url(), CREATE_DATASET.path);
-        let http = transport.http();
-        let response = transport
-            .call(&CREATE_DATASET, || {
-                // Each attempt sends the same bytes: cloning `Bytes` shares them.
-                let request = http
-                    .post(&url)
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .header(reqwest::header::ACCEPT, "application/json")
-                    .header("api-version", nebius_tokenfactory_api::API_VERSION)
-                    .body(body.clone())
-                    .build();
-                async move {
-                    transport
-                        .send_json::<Dataset>(request?, &CREATE_DATASET)
-                        .await
-                }
+        // Each attempt sends a copy of the request: its body is `Bytes`,
+        // which copies share.
+        // The runtime takes progenitor's error type from every builder.
+        #[allow(clippy::result_large_err)]
+        let request = || {
+            transport
+                .http()
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::ACCEPT, "application/json")
+                .header("api-version", nebius_tokenfactory_api::API_VERSION)
+                .body(body)
+                .build()
+                .map_err(Into::into)
+        };
+        transport
+            .call_value(&CREATE_DATASET, request, |request| {
+                transport.send_json::<Dataset>(request, &CREATE_DATASET)
             })
-            .await?;
-        Ok(response.into_inner())
+            .await
     }
 }
 
