@@ -23,7 +23,7 @@
 use crate::endpoint::Endpoint;
 use crate::error::{Call, Error};
 use crate::input::{InvalidInput, Problem};
-use crate::response::{error_from_response, Response};
+use crate::response::{error_from_response, Parts, Response};
 use crate::retry::{Failure, Processed};
 use crate::{scope, Transport};
 use progenitor_client::ResponseValue;
@@ -51,11 +51,7 @@ impl Transport {
         F: FnMut(reqwest::Request) -> Fut,
         Fut: Future<Output = Attempt<T>>,
     {
-        self.call_inner(endpoint, build, send).await.map(|value| {
-            let status = value.status();
-            let headers = value.headers().clone();
-            Response::new(value.into_inner(), status, headers)
-        })
+        self.call_inner(endpoint, build, send).await
     }
 
     /// [`Self::call`], keeping only the decoded value.
@@ -72,7 +68,7 @@ impl Transport {
     {
         self.call_inner(endpoint, build, send)
             .await
-            .map(ResponseValue::into_inner)
+            .map(Response::into_inner)
     }
 
     async fn call_inner<T, B, F, Fut>(
@@ -80,7 +76,7 @@ impl Transport {
         endpoint: &Endpoint,
         build: B,
         mut send: F,
-    ) -> Result<ResponseValue<T>, Error>
+    ) -> Result<Response<T>, Error>
     where
         B: FnOnce() -> Result<reqwest::Request, progenitor_client::Error>,
         F: FnMut(reqwest::Request) -> Fut,
@@ -127,7 +123,7 @@ impl Transport {
         &self,
         endpoint: &Endpoint,
         mut attempt: F,
-    ) -> Result<ResponseValue<T>, Error>
+    ) -> Result<Response<T>, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Attempt<T>>,
@@ -155,7 +151,7 @@ impl Transport {
         endpoint: &Endpoint,
         attempt: &mut F,
         span: &tracing::Span,
-    ) -> Result<ResponseValue<T>, Error>
+    ) -> Result<Response<T>, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Attempt<T>>,
@@ -176,7 +172,16 @@ impl Transport {
                 match tokio::time::timeout(timeout, Box::pin(attempt())).await {
                     Ok(Ok(value)) => {
                         record_response(span, value.status().as_u16(), value.headers());
-                        return Ok(value);
+                        let status = value.status();
+                        // progenitor's value gives its headers only by reference.
+                        let headers = value.headers().clone();
+                        let parts = Parts {
+                            status,
+                            headers,
+                            call,
+                            secrets: scope::current().secrets,
+                        };
+                        return Ok(Response::new(value.into_inner(), parts));
                     }
                     Ok(Err(e)) => self.error(e, call).await,
                     Err(_) => (

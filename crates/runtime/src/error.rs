@@ -141,17 +141,33 @@ pub enum Error {
         /// The call that failed.
         call: Call,
     },
-    /// A stream broke after it began: the server sent an error event, a
-    /// line or event would not decode, or nothing came for too long.
+    /// A stream broke after it began: the server sent an error, an item
+    /// would not decode, the connection broke, or nothing came for too long.
     #[error("the stream failed: {message}")]
     Stream {
         /// What happened, with the server's message where it sent one.
         message: String,
-        /// Whether the stream fell silent past its idle timeout.
-        idle: bool,
+        /// Which way it failed.
+        failure: StreamFailure,
         /// The call whose stream failed.
         call: Call,
     },
+}
+
+/// How a stream that had begun failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StreamFailure {
+    /// Nothing came for longer than the idle timeout.
+    Idle,
+    /// The connection broke.
+    Broken,
+    /// The server sent an error in the stream.
+    ServerError,
+    /// An item did not decode into its type.
+    Undecodable,
+    /// A line or an event was larger than the limit.
+    TooLarge,
 }
 
 /// The call an error came from.
@@ -181,8 +197,9 @@ impl Error {
                 transient: false,
                 processed: Processed::Yes,
             },
-            Error::Stream { idle, .. } => Failure {
-                transient: *idle,
+            // The server had begun to answer: the request was processed.
+            Error::Stream { failure, .. } => Failure {
+                transient: matches!(failure, StreamFailure::Idle | StreamFailure::Broken),
                 processed: Processed::Yes,
             },
             _ => return None,
@@ -192,7 +209,7 @@ impl Error {
     /// Whether the failure is transient: the same call may succeed later.
     ///
     /// True for rate limits, 408, 425, 500, 502, 503 and 504, timeouts,
-    /// connection failures and streams that fell silent.
+    /// connection failures, and streams that fell silent or broke.
     pub fn is_transient(&self) -> bool {
         self.failure().is_some_and(|f| f.transient)
     }

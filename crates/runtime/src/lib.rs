@@ -49,12 +49,13 @@ pub mod retry;
 mod scope;
 mod scrub;
 mod secret;
+pub mod stream;
 mod tls;
 mod transport;
 
 pub use call::Attempt;
 pub use endpoint::{Endpoint, ResponseKind};
-pub use error::{Call, Error, FieldError, API_KEY_ENV};
+pub use error::{Call, Error, FieldError, StreamFailure, API_KEY_ENV};
 pub use input::{InvalidInput, Problem, Problems, MAX_LISTED_PROBLEMS};
 pub use options::RequestOptions;
 pub use query::DeepObject;

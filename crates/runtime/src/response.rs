@@ -5,6 +5,7 @@ use crate::error::{Call, Error, FieldError};
 use crate::rate_limits::RateLimits;
 use crate::retry::retry_after;
 use crate::scrub::{cut, Scrubber};
+use crate::Secret;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::StatusCode;
 use std::time::SystemTime;
@@ -16,17 +17,27 @@ const MAX_MESSAGE: usize = 1000;
 #[derive(Debug)]
 pub struct Response<T> {
     inner: T,
-    status: StatusCode,
-    headers: HeaderMap,
+    parts: Parts,
+}
+
+/// What a response keeps besides its value.
+#[derive(Debug)]
+pub(crate) struct Parts {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The call it answers, for errors of a stream read later.
+    pub call: Call,
+    /// The credentials the call sent, to scrub from a stream read later.
+    pub secrets: Vec<Secret>,
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(inner: T, status: StatusCode, headers: HeaderMap) -> Self {
-        Self {
-            inner,
-            status,
-            headers,
-        }
+    pub(crate) fn new(inner: T, parts: Parts) -> Self {
+        Self { inner, parts }
+    }
+
+    pub(crate) fn into_parts(self) -> (T, Parts) {
+        (self.inner, self.parts)
     }
 
     /// The decoded value.
@@ -41,30 +52,34 @@ impl<T> Response<T> {
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.parts.status
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.parts.headers
     }
 
     /// The `x-request-id` header, to quote when asking for support.
     pub fn request_id(&self) -> Option<&str> {
-        request_id(&self.headers)
+        request_id(&self.parts.headers)
     }
 
     /// The rate-limit headers.
     pub fn rate_limits(&self) -> RateLimits {
-        RateLimits::from_headers(&self.headers)
+        RateLimits::from_headers(&self.parts.headers)
+    }
+
+    /// How many attempts the call took.
+    pub fn attempts(&self) -> u32 {
+        self.parts.call.attempts
     }
 
     /// The same response around another value.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response {
             inner: f(self.inner),
-            status: self.status,
-            headers: self.headers,
+            parts: self.parts,
         }
     }
 }
@@ -200,7 +215,6 @@ fn redirect_message(headers: &HeaderMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Secret;
     use reqwest::header::HeaderValue;
 
     fn call() -> Call {

@@ -1,0 +1,443 @@
+//! The typed streams: events, lines and bytes, each with an idle timeout.
+
+use super::{Event, EventParser, LineSplitter};
+use crate::error::{Call, Error, StreamFailure};
+use crate::response::Response;
+use crate::scrub::{Scrubber, EXCERPT};
+use crate::{Secret, Transport};
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use progenitor_client::ByteStream;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+/// The longest line a [`JsonLines`] stream takes: 16 MiB.
+pub const MAX_LINE: usize = 16 * 1024 * 1024;
+
+type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
+
+/// What every typed stream shares: the body, the idle timer, the call it
+/// came from, and what to scrub from the server's messages.
+struct Body {
+    chunks: Chunks,
+    idle: Duration,
+    timer: Pin<Box<tokio::time::Sleep>>,
+    call: Call,
+    api_key: Secret,
+    secrets: Vec<Secret>,
+    status: reqwest::StatusCode,
+    headers: HeaderMap,
+    /// The body has no more chunks.
+    ended: bool,
+    /// The stream has no more items: it failed, or the server said it is done.
+    finished: bool,
+}
+
+impl Body {
+    fn new(transport: &Transport, response: Response<ByteStream>) -> Self {
+        let idle = transport.stream_idle_timeout();
+        let (chunks, parts) = response.into_parts();
+        Self {
+            chunks: chunks.into_inner(),
+            idle,
+            timer: Box::pin(tokio::time::sleep(idle)),
+            call: parts.call,
+            api_key: transport.shared.api_key.clone(),
+            secrets: parts.secrets,
+            status: parts.status,
+            headers: parts.headers,
+            ended: false,
+            finished: false,
+        }
+    }
+
+    /// Data came: the idle timeout counts from now.
+    fn touch(&mut self) {
+        let deadline = tokio::time::Instant::now() + self.idle;
+        self.timer.as_mut().reset(deadline);
+    }
+
+    /// Ends the stream with an error.
+    fn fail(&mut self, failure: StreamFailure, message: String) -> Error {
+        self.ended = true;
+        self.finished = true;
+        let scrub = Scrubber {
+            api_key: &self.api_key,
+            secrets: &self.secrets,
+        };
+        Error::Stream {
+            message: scrub.text(message),
+            failure,
+            call: self.call.clone(),
+        }
+    }
+
+    /// The next chunk, or the end, or the error that ends the stream.
+    fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, Error>>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        match self.chunks.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(
+                self.fail(StreamFailure::Broken, format!("the connection broke: {e}"))
+            ))),
+            Poll::Ready(None) => {
+                self.ended = true;
+                Poll::Ready(None)
+            }
+            Poll::Pending => match self.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    let idle = self.idle;
+                    Poll::Ready(Some(Err(self.fail(
+                        StreamFailure::Idle,
+                        format!("nothing came for {idle:?}; raise the idle timeout with ClientBuilder::with_stream_idle_timeout or RequestOptions::with_stream_idle_timeout"),
+                    ))))
+                }
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    /// `text` as one item: `None` for OpenAI's end sentinel, the server's
+    /// error if it sent one, else `text` decoded.
+    fn decode<T: DeserializeOwned>(&mut self, text: &str, what: &str) -> Option<Result<T, Error>> {
+        let trimmed = text.trim();
+        if trimmed == "[DONE]" {
+            self.ended = true;
+            self.finished = true;
+            return None;
+        }
+        // An error sent mid-stream, as OpenAI-compatible servers do:
+        // `{"error": {"message": "...", ...}}`.
+        if trimmed.starts_with('{') && trimmed.contains("\"error\"") {
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
+                if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
+                    let message = error
+                        .get("message")
+                        .and_then(serde_json::Value::as_str)
+                        .map(String::from)
+                        .unwrap_or_else(|| error.to_string());
+                    return Some(Err(self.fail(
+                        StreamFailure::ServerError,
+                        format!("the server sent an error: {message}"),
+                    )));
+                }
+            }
+        }
+        Some(serde_json::from_str(trimmed).map_err(|e| {
+            let start: String = trimmed.chars().take(EXCERPT).collect();
+            self.fail(
+                StreamFailure::Undecodable,
+                format!("{what} does not decode: {e}; it starts: {start}"),
+            )
+        }))
+    }
+}
+
+/// Server-sent events, each one's `data` decoded into `T`.
+///
+/// It ends at `data: [DONE]` or at the end of the body; an event with an
+/// `error` object, or of type `error`, ends it with
+/// [`Error::Stream`] `{ failure: StreamFailure::ServerError, .. }`.
+#[must_use = "a stream does nothing until it is polled"]
+pub struct EventStream<T> {
+    body: Body,
+    parser: EventParser,
+    events: VecDeque<Event>,
+    scratch: Vec<Event>,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> EventStream<T> {
+    /// The status of the response.
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.body.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.body.headers
+    }
+
+    /// The last event id the server set, to resume from where it allows.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.parser.last_event_id()
+    }
+}
+
+impl<T: DeserializeOwned> Stream for EventStream<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.body.finished {
+                return Poll::Ready(None);
+            }
+            if let Some(event) = this.events.pop_front() {
+                if event.event.as_deref() == Some("error") {
+                    let message = format!("the server sent an error event: {}", event.data);
+                    return Poll::Ready(Some(Err(this
+                        .body
+                        .fail(StreamFailure::ServerError, message))));
+                }
+                if event.data.is_empty() {
+                    continue;
+                }
+                this.body.touch();
+                match this.body.decode(&event.data, "an event's data") {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => return Poll::Ready(None),
+                }
+            }
+            if this.body.ended {
+                return Poll::Ready(None);
+            }
+            match this.body.poll_chunk(cx) {
+                Poll::Ready(Some(Ok(chunk))) => {
+                    if let Err(e) = this.parser.feed(&chunk, &mut this.scratch) {
+                        let message = format!("{e}; the stream cannot go on");
+                        return Poll::Ready(Some(Err(this
+                            .body
+                            .fail(StreamFailure::TooLarge, message))));
+                    }
+                    this.events.extend(this.scratch.drain(..));
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => {
+                    if this.parser.finish() {
+                        tracing::debug!(
+                            "the event stream ended in the middle of an event, which is dropped"
+                        );
+                    }
+                    return Poll::Ready(None);
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// JSON Lines: each line decoded into `T`. Memory stays within
+/// [`MAX_LINE`] whatever the size of the response.
+#[must_use = "a stream does nothing until it is polled"]
+pub struct JsonLines<T> {
+    body: Body,
+    splitter: LineSplitter,
+    lines: VecDeque<Bytes>,
+    scratch: Vec<Bytes>,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> JsonLines<T> {
+    /// The status of the response.
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.body.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.body.headers
+    }
+}
+
+impl<T: DeserializeOwned> Stream for JsonLines<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.body.finished {
+                return Poll::Ready(None);
+            }
+            if let Some(line) = this.lines.pop_front() {
+                this.body.touch();
+                let text = String::from_utf8_lossy(&line);
+                match this.body.decode(&text, "a line") {
+                    Some(item) => return Poll::Ready(Some(item)),
+                    None => return Poll::Ready(None),
+                }
+            }
+            if this.body.ended {
+                return Poll::Ready(None);
+            }
+            match this.body.poll_chunk(cx) {
+                Poll::Ready(Some(Ok(chunk))) => {
+                    if let Err(e) = this.splitter.feed(chunk, &mut this.scratch) {
+                        let message = format!("{e}; the stream cannot go on");
+                        return Poll::Ready(Some(Err(this
+                            .body
+                            .fail(StreamFailure::TooLarge, message))));
+                    }
+                    this.lines.extend(this.scratch.drain(..));
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(None) => {
+                    if let Some(last) = this.splitter.finish() {
+                        this.lines.push_back(last);
+                        continue;
+                    }
+                    return Poll::Ready(None);
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+/// A response body of any type, as it arrives: write it to a file without
+/// holding it in memory ([`Self::write_to`]), or collect it ([`Self::bytes`]).
+#[must_use = "a download does nothing until it is read"]
+pub struct Download {
+    body: Body,
+}
+
+impl Download {
+    /// The status of the response.
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.body.status
+    }
+
+    /// The headers of the response: `content-type`, `content-disposition`.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.body.headers
+    }
+
+    /// The length the server announced, if it did.
+    pub fn content_length(&self) -> Option<u64> {
+        self.body
+            .headers
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+    }
+
+    /// Writes the body to `out` as it arrives; returns how many bytes.
+    /// Memory holds one chunk at a time, whatever the size of the body.
+    pub async fn write_to<W>(mut self, out: &mut W) -> Result<u64, Error>
+    where
+        W: tokio::io::AsyncWrite + Unpin + ?Sized,
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut written = 0u64;
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            let chunk = chunk?;
+            out.write_all(&chunk).await.map_err(|e| {
+                self.body.fail(
+                    StreamFailure::Broken,
+                    format!("cannot write the body out: {e}"),
+                )
+            })?;
+            written += chunk.len() as u64;
+        }
+        out.flush().await.map_err(|e| {
+            self.body.fail(
+                StreamFailure::Broken,
+                format!("cannot write the body out: {e}"),
+            )
+        })?;
+        Ok(written)
+    }
+
+    /// Saves the body to the file at `path` as it arrives; returns how many
+    /// bytes. The body goes to a sibling file named `<name>.part` first,
+    /// renamed to `path` only once the whole body is written and flushed:
+    /// a download that fails leaves no file behind, and never a half one
+    /// at `path`.
+    pub async fn save(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(".part");
+        let part = path.with_file_name(name);
+        let call = self.body.call.clone();
+        let io = |what: &str, e: std::io::Error, at: &std::path::Path| Error::Stream {
+            message: format!("cannot {what} {}: {e}", at.display()),
+            failure: StreamFailure::Broken,
+            call: call.clone(),
+        };
+        let mut file = tokio::fs::File::create(&part)
+            .await
+            .map_err(|e| io("create", e, &part))?;
+        let written = match self.write_to(&mut file).await {
+            Ok(written) => written,
+            Err(e) => {
+                drop(file);
+                let _ = tokio::fs::remove_file(&part).await;
+                return Err(e);
+            }
+        };
+        let synced = file.sync_all().await;
+        drop(file);
+        if let Err(e) = synced {
+            let _ = tokio::fs::remove_file(&part).await;
+            return Err(io("write", e, &part));
+        }
+        if let Err(e) = tokio::fs::rename(&part, path).await {
+            let _ = tokio::fs::remove_file(&part).await;
+            return Err(io("rename the download to", e, path));
+        }
+        Ok(written)
+    }
+
+    /// The whole body, in memory.
+    pub async fn bytes(mut self) -> Result<Bytes, Error> {
+        let mut all = BytesMut::new();
+        while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            all.extend_from_slice(&chunk?);
+        }
+        Ok(all.freeze())
+    }
+}
+
+impl Stream for Download {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        match this.body.poll_chunk(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                this.body.touch();
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            other => other,
+        }
+    }
+}
+
+impl Transport {
+    /// The events of a streaming call's response.
+    pub fn event_stream<T>(&self, response: Response<ByteStream>) -> EventStream<T> {
+        EventStream {
+            body: Body::new(self, response),
+            parser: EventParser::new(),
+            events: VecDeque::new(),
+            scratch: Vec::new(),
+            item: PhantomData,
+        }
+    }
+
+    /// The lines of a streaming call's response.
+    pub fn json_lines<T>(&self, response: Response<ByteStream>) -> JsonLines<T> {
+        JsonLines {
+            body: Body::new(self, response),
+            splitter: LineSplitter::new(MAX_LINE),
+            lines: VecDeque::new(),
+            scratch: Vec::new(),
+            item: PhantomData,
+        }
+    }
+
+    /// The body of a call whose response is read as bytes.
+    pub fn download(&self, response: Response<ByteStream>) -> Download {
+        Download {
+            body: Body::new(self, response),
+        }
+    }
+}

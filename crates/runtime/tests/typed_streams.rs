@@ -1,0 +1,321 @@
+//! The typed streams over a real connection: events, lines and downloads
+//! decoded as they arrive, ended by the server's sentinel or its error,
+//! failed by silence, broken connections and undecodable items, and never
+//! leaving a half-written file.
+
+// The request builder returns progenitor's error, as generated code does.
+#![allow(clippy::result_large_err)]
+
+use futures::StreamExt;
+use nebius_tokenfactory_runtime::{
+    Endpoint, Error, ResponseKind, Secret, StreamFailure, Transport, TransportConfig,
+};
+use progenitor_client::{ByteStream, ResponseValue};
+use serde::Deserialize;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+const KEY: &str = "sk-stream-test-key";
+
+/// One step of what the server sends.
+enum Step {
+    Send(Vec<u8>),
+    Pause(Duration),
+}
+
+/// A server that answers one connection with `steps`, then closes it.
+fn serve(steps: Vec<Step>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if socket.read(&mut byte).unwrap_or(0) == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+        for step in steps {
+            match step {
+                Step::Send(bytes) => {
+                    if socket.write_all(&bytes).is_err() {
+                        return;
+                    }
+                    let _ = socket.flush();
+                }
+                Step::Pause(time) => std::thread::sleep(time),
+            }
+        }
+    });
+    format!("http://{address}/stream")
+}
+
+/// A response head of this content type, its body ending when the
+/// connection closes.
+fn head(content_type: &str) -> Step {
+    Step::Send(
+        format!("HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\nconnection: close\r\n\r\n")
+            .into_bytes(),
+    )
+}
+
+/// A response head announcing a chunked body.
+fn chunked_head(content_type: &str) -> Step {
+    Step::Send(
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+        )
+        .into_bytes(),
+    )
+}
+
+/// `data` as one chunk of a chunked body.
+fn chunk(data: &str) -> Step {
+    Step::Send(format!("{:x}\r\n{data}\r\n", data.len()).into_bytes())
+}
+
+fn send(text: &str) -> Step {
+    Step::Send(text.as_bytes().to_vec())
+}
+
+fn transport(idle: Duration) -> Transport {
+    nebius_tokenfactory_runtime::ensure_crypto_provider();
+    let mut config = TransportConfig::new(Secret::from(KEY), reqwest::Client::new());
+    config.stream_idle_timeout = idle;
+    config.retry.max_retries = 0;
+    Transport::new(config).unwrap()
+}
+
+const ENDPOINT: Endpoint = Endpoint {
+    operation_id: "stream_things",
+    method: "GET",
+    path: "/stream",
+    response: ResponseKind::EventStream,
+    cookies: &[],
+};
+
+/// Calls `url` as generated code does, leaving the body unread.
+async fn open(
+    transport: &Transport,
+    url: &str,
+) -> nebius_tokenfactory_runtime::Response<ByteStream> {
+    let http = transport.http().clone();
+    transport
+        .call(
+            &ENDPOINT,
+            || Ok(http.get(url).build().unwrap()),
+            |request| {
+                let transport = transport.clone();
+                async move {
+                    let response = transport.exec(request, &ENDPOINT).await?;
+                    if response.status().is_success() {
+                        Ok(ResponseValue::stream(response))
+                    } else {
+                        Err(progenitor_client::Error::UnexpectedResponse(response))
+                    }
+                }
+            },
+        )
+        .await
+        .unwrap()
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Delta {
+    n: u32,
+}
+
+#[tokio::test]
+async fn events_decode_as_they_come_and_end_at_done() {
+    // Split anywhere: mid-field, mid-line ending, mid-UTF-8.
+    let body = ": keep-alive\n\ndata: {\"n\": 1}\r\n\r\nevent: message\ndata: {\"n\":\ndata: 2}\n\ndata: [DONE]\n\ndata: {\"n\": 3}\n\n";
+    let mut steps = vec![head("text/event-stream")];
+    steps.extend(body.as_bytes().chunks(3).map(|c| Step::Send(c.to_vec())));
+    let url = serve(steps);
+    let transport = transport(Duration::from_secs(30));
+    let response = open(&transport, &url).await;
+    let mut events = transport.event_stream::<Delta>(response);
+    let mut got = Vec::new();
+    while let Some(item) = events.next().await {
+        got.push(item.unwrap());
+    }
+    // The second event's data is two lines joined by a newline.
+    assert_eq!(got, vec![Delta { n: 1 }, Delta { n: 2 }]);
+}
+
+#[tokio::test]
+async fn an_error_in_the_stream_ends_it_scrubbed() {
+    let error = format!("data: {{\"error\": {{\"message\": \"bad key {KEY}\"}}}}\n\n");
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"n\": 1}\n\n"),
+        send(&error),
+        send("data: {\"n\": 2}\n\n"),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    assert_eq!(events.next().await.unwrap().unwrap(), Delta { n: 1 });
+    let err = events.next().await.unwrap().unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Stream {
+                failure: StreamFailure::ServerError,
+                ..
+            }
+        ),
+        "{text}"
+    );
+    assert!(text.contains("bad key") && !text.contains(KEY), "{text}");
+    assert!(
+        events.next().await.is_none(),
+        "the stream ends at the error"
+    );
+}
+
+#[tokio::test]
+async fn an_error_event_ends_the_stream() {
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("event: error\ndata: overloaded\n\n"),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    let err = events.next().await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("overloaded"), "{err}");
+    assert!(events.next().await.is_none());
+}
+
+#[tokio::test]
+async fn keep_alives_alone_do_not_keep_a_stream_alive() {
+    let mut steps = vec![head("text/event-stream"), send("data: {\"n\": 1}\n\n")];
+    for _ in 0..40 {
+        steps.push(send(": ping\n\n"));
+        steps.push(Step::Pause(Duration::from_millis(50)));
+    }
+    let url = serve(steps);
+    let transport = transport(Duration::from_millis(300));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    assert_eq!(events.next().await.unwrap().unwrap(), Delta { n: 1 });
+    let err = events.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Stream {
+                failure: StreamFailure::Idle,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_transient(), "a silent stream may be tried again");
+    assert!(events.next().await.is_none());
+}
+
+#[tokio::test]
+async fn an_event_that_does_not_decode_fails_with_an_excerpt() {
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"n\": \"one\"}\n\n"),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    let err = events.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Stream {
+                failure: StreamFailure::Undecodable,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("\"one\""), "{err}");
+}
+
+#[tokio::test]
+async fn json_lines_decode_to_the_last_unterminated_line() {
+    let url = serve(vec![
+        head("application/jsonl"),
+        send("{\"n\": 1}\n{\"n\""),
+        send(": 2}\r\n\n{\"n\": 3}"),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let lines = transport.json_lines::<Delta>(open(&transport, &url).await);
+    let got: Vec<_> = lines.map(Result::unwrap).collect().await;
+    assert_eq!(got, vec![Delta { n: 1 }, Delta { n: 2 }, Delta { n: 3 }]);
+}
+
+#[tokio::test]
+async fn a_connection_that_breaks_mid_body_fails_the_stream() {
+    // A chunked body that stops before its last chunk: not a clean end.
+    let url = serve(vec![
+        chunked_head("application/jsonl"),
+        chunk("{\"n\": 1}\n{\"n\""),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let mut lines = transport.json_lines::<Delta>(open(&transport, &url).await);
+    assert_eq!(lines.next().await.unwrap().unwrap(), Delta { n: 1 });
+    let err = lines.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Stream {
+                failure: StreamFailure::Broken,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_download_is_saved_whole_or_not_at_all() {
+    let dir = std::env::temp_dir().join(format!("nebius-download-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let transport = transport(Duration::from_secs(30));
+
+    let whole = dir.join("whole.bin");
+    let url = serve(vec![
+        chunked_head("application/octet-stream"),
+        chunk("first,"),
+        chunk("second"),
+        send("0\r\n\r\n"),
+    ]);
+    let written = transport
+        .download(open(&transport, &url).await)
+        .save(&whole)
+        .await
+        .unwrap();
+    assert_eq!(written, 12);
+    assert_eq!(std::fs::read(&whole).unwrap(), b"first,second");
+
+    let broken = dir.join("broken.bin");
+    let url = serve(vec![
+        chunked_head("application/octet-stream"),
+        chunk("first,"),
+    ]);
+    let err = transport
+        .download(open(&transport, &url).await)
+        .save(&broken)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Stream {
+                failure: StreamFailure::Broken,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!broken.exists(), "no file at the path");
+    assert!(!dir.join("broken.bin.part").exists(), "no part file left");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
