@@ -62,7 +62,9 @@ fn then_success(then: httpmock::Then, endpoint: &Endpoint) -> httpmock::Then {
     let exemplar = exemplars::response(endpoint.operation_id).expect("every operation has one");
     let then = then.status(exemplar.status);
     match exemplar.body {
-        Some(body) => then.header("content-type", "application/json").body(body),
+        Some(body) => then
+            .header("content-type", exemplar.content_type)
+            .body(body),
         None => then,
     }
 }

@@ -199,7 +199,13 @@ impl Transport {
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            match policy.delay(retry, failure, idempotent, headers.as_ref()) {
+            // A body read from a reader cannot be sent again.
+            let delay = if scope::single_attempt() {
+                None
+            } else {
+                policy.delay(retry, failure, idempotent, headers.as_ref())
+            };
+            match delay {
                 Some(wait) => {
                     tracing::info!(
                         attempt = retry + 1,
@@ -299,6 +305,31 @@ impl Transport {
         let response = self.exec(request, endpoint).await?;
         if response.status().is_success() {
             ResponseValue::from_response(response).await
+        } else {
+            Err(progenitor_client::Error::UnexpectedResponse(response))
+        }
+    }
+}
+
+impl Transport {
+    /// One attempt of a streaming call of an operation that also answers in
+    /// JSON (a chat completion, whole or streamed): asks for the endpoint's
+    /// media type, and leaves the body unread, to be read as a stream.
+    pub async fn stream_attempt(
+        &self,
+        mut request: reqwest::Request,
+        endpoint: &Endpoint,
+    ) -> Attempt<progenitor_client::ByteStream> {
+        if !endpoint.media_type.is_empty() {
+            if let Ok(accept) = reqwest::header::HeaderValue::from_str(endpoint.media_type) {
+                request
+                    .headers_mut()
+                    .insert(reqwest::header::ACCEPT, accept);
+            }
+        }
+        let response = self.exec(request, endpoint).await?;
+        if response.status().is_success() {
+            Ok(ResponseValue::stream(response))
         } else {
             Err(progenitor_client::Error::UnexpectedResponse(response))
         }

@@ -18,6 +18,9 @@ pub struct Endpoint {
     pub path: &'static str,
     /// What a successful response holds.
     pub response: ResponseKind,
+    /// The media type of a successful response, as the document gives it
+    /// (empty for none); a streaming call asks for it in `Accept`.
+    pub media_type: &'static str,
     /// Parameters that are cookies: the generated code sends each as a
     /// header of its name, and the runtime joins them into one `Cookie`.
     pub cookies: &'static [&'static str],
@@ -55,6 +58,7 @@ impl Endpoint {
             method,
             path: "",
             response: ResponseKind::Json,
+            media_type: "application/json",
             cookies: &[],
         }
     }

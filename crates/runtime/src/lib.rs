@@ -40,6 +40,7 @@ mod call;
 mod endpoint;
 mod error;
 mod input;
+pub mod multipart;
 mod options;
 mod query;
 mod rate_limits;

@@ -26,6 +26,9 @@ pub(crate) struct State {
     pub status: Option<u16>,
     /// How many times the call has retried before the running attempt.
     pub retries: u32,
+    /// The request holds a body that cannot be made again (a reader): the
+    /// call makes one attempt.
+    pub single_attempt: bool,
 }
 
 /// Runs `future` as one call.
@@ -53,6 +56,17 @@ pub(crate) fn record_status(status: u16) {
 /// (0 for the first attempt).
 pub(crate) fn record_attempt(retries: u32) {
     let _ = CALL.try_with(|state| lock(state).retries = retries);
+}
+
+/// Marks the running call as one that cannot be retried.
+pub(crate) fn forbid_retries() {
+    let _ = CALL.try_with(|state| lock(state).single_attempt = true);
+}
+
+/// Whether the running call cannot be retried.
+pub(crate) fn single_attempt() -> bool {
+    CALL.try_with(|state| lock(state).single_attempt)
+        .unwrap_or(false)
 }
 
 /// How many times the running call has retried (0 outside a call).

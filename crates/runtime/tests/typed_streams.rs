@@ -94,6 +94,7 @@ const ENDPOINT: Endpoint = Endpoint {
     method: "GET",
     path: "/stream",
     response: ResponseKind::EventStream,
+    media_type: "text/event-stream",
     cookies: &[],
 };
 

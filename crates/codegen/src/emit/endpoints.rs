@@ -5,12 +5,15 @@
 //! and which parameters are cookies), so the generator lists them: one
 //! `Endpoint` constant per operation, `ALL` of them, and `find` by id.
 
-use crate::normalize::{parameters, visit};
+use crate::emit::shapes::Shapes;
+use crate::normalize::{parameters, streams, visit};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-/// What a success response holds, as the runtime's `ResponseKind` names it.
+/// What a success response holds, as the runtime's `ResponseKind` names it:
+/// JSON if it is offered, else the kind of stream of its media type
+/// ([`streams::kind_of`]).
 pub fn response_kind(op: &Value) -> &'static str {
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
         return "Empty";
@@ -22,26 +25,39 @@ pub fn response_kind(op: &Value) -> &'static str {
     let Some(types) = content else {
         return "Empty";
     };
-    let is = |wanted: &str| {
-        types
-            .keys()
-            .any(|t| t.split(';').next().is_some_and(|t| t.trim() == wanted))
-    };
-    if is("application/json") {
-        "Json"
-    } else if is("text/event-stream") {
-        "EventStream"
-    } else if is("application/jsonl") || is("application/x-ndjson") || is("application/json-seq") {
-        "JsonLines"
-    } else if types.is_empty() {
-        "Empty"
-    } else {
-        "Bytes"
+    if types.keys().any(|t| streams::kind_of(t).is_none()) {
+        return "Json";
     }
+    types
+        .keys()
+        .find_map(|t| streams::kind_of(t))
+        .unwrap_or("Empty")
 }
 
-/// The `endpoints` module for the operations of `doc`.
-pub fn emit(doc: &Value, runtime: &TokenStream) -> TokenStream {
+/// The media type of an operation's success response: JSON's where it has
+/// JSON, else the first one, else none.
+pub fn media_type(op: &Value) -> String {
+    let content = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(status, _)| status.starts_with('2') || *status == "default")
+        .find_map(|(_, r)| r.get("content").and_then(Value::as_object));
+    let Some(types) = content else {
+        return String::new();
+    };
+    types
+        .keys()
+        .find(|t| t.starts_with("application/json"))
+        .or_else(|| types.keys().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The `endpoints` module for the operations of `doc`, with a second
+/// endpoint for each stream offered beside JSON (`shapes`).
+pub(crate) fn emit(doc: &Value, shapes: &Shapes, runtime: &TokenStream) -> TokenStream {
     let mut consts = Vec::new();
     let mut names = Vec::new();
     let mut ids = Vec::new();
@@ -62,19 +78,45 @@ pub fn emit(doc: &Value, runtime: &TokenStream) -> TokenStream {
             .filter(|p| p.get(parameters::COOKIE) == Some(&Value::Bool(true)))
             .filter_map(|p| p.get("name").and_then(Value::as_str))
             .collect();
-        let doc = format!("`{method} {path}`");
+        let media_type = media_type(op);
+        let text = format!("`{method} {path}`");
         consts.push(quote! {
-            #[doc = #doc]
+            #[doc = #text]
             pub const #name: Endpoint = Endpoint {
                 operation_id: #id,
                 method: #method,
                 path: #path,
                 response: #runtime::ResponseKind::#kind,
+                media_type: #media_type,
                 cookies: &[#(#cookies),*],
             };
         });
         names.push(name);
-        ids.push(id);
+        ids.push(id.clone());
+        let Some(stream) = shapes.get(&id).and_then(|s| s.stream.as_ref()) else {
+            continue;
+        };
+        let Some(beside) = &stream.beside_json else {
+            continue;
+        };
+        let stream_id = beside.operation_id.clone();
+        let name = quote::format_ident!("{}", const_name(&stream_id));
+        let kind = quote::format_ident!("{}", stream.kind);
+        let media_type = &stream.media_type;
+        let text = format!("`{method} {path}`, answered as {media_type} (`send_stream`)");
+        consts.push(quote! {
+            #[doc = #text]
+            pub const #name: Endpoint = Endpoint {
+                operation_id: #stream_id,
+                method: #method,
+                path: #path,
+                response: #runtime::ResponseKind::#kind,
+                media_type: #media_type,
+                cookies: &[#(#cookies),*],
+            };
+        });
+        names.push(name);
+        ids.push(stream_id);
     }
     let arms = ids
         .iter()

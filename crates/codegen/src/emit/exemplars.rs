@@ -9,13 +9,18 @@
 //!
 //! - `call(&client, operation_id)`: builds that operation's request from
 //!   those values and sends it, through the runtime like any call;
-//! - `response(operation_id)`: a status and JSON body its success decodes
-//!   from, for a mock server to answer with.
+//! - `response(operation_id)`: a status, content type and body its success
+//!   decodes from, for a mock server to answer with: JSON, or for a stream
+//!   one event or line of its item (then `[DONE]`), or a few bytes.
+//!
+//! A streaming call is read to its end; a stream beside JSON is a second
+//! entry, under its endpoint's id.
 //!
 //! A regen brings the new operations into both, so a test that walks the
 //! `endpoints` table covers each with no code of its own.
 
 use crate::emit::endpoints::response_kind;
+use crate::emit::shapes::{Shapes, Stream};
 use crate::names::snake_name;
 use crate::normalize::visit;
 use proc_macro2::TokenStream;
@@ -28,7 +33,12 @@ const MAX_DEPTH: usize = 8;
 
 /// The `exemplars` module for `doc`, whose generated builders are in
 /// `client`.
-pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> TokenStream {
+pub(crate) fn emit(
+    doc: &Value,
+    client: &syn::File,
+    shapes: &Shapes,
+    runtime: &TokenStream,
+) -> TokenStream {
     let setters = setter_types(client);
     let builders = builders(client);
     let mut calls = Vec::new();
@@ -76,24 +86,49 @@ pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> To
                 let request = request.body(value::<#ty>(#example, "body")?);
             });
         }
+        let stream = shapes.get(id).and_then(|s| s.stream.as_ref());
+        let send = match stream {
+            Some(stream) if stream.beside_json.is_none() => {
+                let drain = format_ident!("{}", drain_method(stream));
+                quote!(request.send().await?.#drain().await.map(drop))
+            }
+            _ => quote!(request.send().await.map(drop)),
+        };
         calls.push(quote! {
             #id => Box::pin(async move {
                 let request = client.#method();
                 #(#steps)*
-                request.send().await.map(drop)
+                #send
             }),
         });
-        let (status, body) = success_example(op, doc);
-        let body = match body {
-            Some(b) => {
-                let text = b.to_string();
-                quote!(Some(#text))
+        let (status, content_type, body) = match stream {
+            Some(stream) if stream.beside_json.is_none() => {
+                let (status, _) = success_example(op, doc);
+                let (content_type, body) = stream_example(stream, op, doc);
+                (status, content_type, Some(body))
             }
-            None => quote!(None),
+            _ => {
+                let (status, body) = success_example(op, doc);
+                let body = body.map(|b| b.to_string());
+                (status, "application/json".to_string(), body)
+            }
         };
-        responses.push(quote! {
-            #id => Some(Exemplar { status: #status, body: #body }),
-        });
+        responses.push(response(id, status, &content_type, body));
+        // The stream beside JSON: the same call, sent with `send_stream`.
+        if let Some((stream, beside)) = stream.and_then(|s| Some((s, s.beside_json.as_ref()?))) {
+            let stream_id = &beside.operation_id;
+            let drain = format_ident!("{}", drain_method(stream));
+            calls.push(quote! {
+                #stream_id => Box::pin(async move {
+                    let request = client.#method();
+                    #(#steps)*
+                    request.send_stream().await?.#drain().await.map(drop)
+                }),
+            });
+            let (status, _) = success_example(op, doc);
+            let (content_type, body) = stream_example(stream, op, doc);
+            responses.push(response(stream_id, status, &content_type, Some(body)));
+        }
     }
     quote! {
         /// Every operation, callable with arguments made from its schemas.
@@ -105,7 +140,9 @@ pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> To
             pub struct Exemplar {
                 /// The status.
                 pub status: u16,
-                /// The JSON body, if the success has one.
+                /// The content type of the body.
+                pub content_type: &'static str,
+                /// The body, if the success has one: JSON, events, lines or bytes.
                 pub body: Option<&'static str>,
             }
 
@@ -145,10 +182,48 @@ pub(crate) fn emit(doc: &Value, client: &syn::File, runtime: &TokenStream) -> To
     }
 }
 
+/// An arm of `response`.
+fn response(id: &str, status: u16, content_type: &str, body: Option<String>) -> TokenStream {
+    let body = match body {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    };
+    quote! {
+        #id => Some(Exemplar { status: #status, content_type: #content_type, body: #body }),
+    }
+}
+
+/// The runtime's method that reads a stream of this kind to its end.
+fn drain_method(stream: &Stream) -> &'static str {
+    match stream.kind {
+        "EventStream" | "JsonLines" => "collect_items",
+        _ => "bytes",
+    }
+}
+
+/// The content type and body of a stream's exemplar: one event or line of
+/// its item, or a few bytes.
+fn stream_example(stream: &Stream, op: &Value, doc: &Value) -> (String, String) {
+    let item = op
+        .pointer(&format!(
+            "/{}/item",
+            crate::normalize::streams::EXTENSION.replace('/', "~1")
+        ))
+        .filter(|i| !i.is_null())
+        .map(|schema| example(schema, doc, 0))
+        .unwrap_or_else(|| json!({}));
+    let body = match stream.kind {
+        "EventStream" => format!("data: {item}\n\ndata: [DONE]\n\n"),
+        "JsonLines" => format!("{item}\n"),
+        _ => "exemplar bytes".to_string(),
+    };
+    (stream.media_type.clone(), body)
+}
+
 /// `operation id -> (builder type, client method)`, read from the
 /// generated code: each builder's `send_once` names its operation, and
 /// `impl Client` has the method that returns the builder.
-fn builders(client: &syn::File) -> HashMap<String, (String, syn::Ident)> {
+pub(crate) fn builders(client: &syn::File) -> HashMap<String, (String, syn::Ident)> {
     let mut by_builder: HashMap<String, String> = HashMap::new();
     let mut methods: HashMap<String, syn::Ident> = HashMap::new();
     for item in &client.items {

@@ -5,9 +5,11 @@
 
 pub mod endpoints;
 pub mod exemplars;
+pub(crate) mod mocks;
 pub mod open_enum;
 mod repairs;
 pub mod runtime;
+pub(crate) mod shapes;
 
 pub(crate) use repairs::{apply as repair, apply_to_mock as repair_mock};
 

@@ -112,7 +112,8 @@ pub fn generate(spec: &Value, options: &Options) -> Result<Generated, Error> {
     let version_doc = format!(
         " `info.version` of the OpenAPI document this client was generated from: `{api_version}`."
     );
-    let endpoints = emit::endpoints::emit(&doc, &runtime);
+    let shapes = emit::shapes::read(&doc);
+    let endpoints = emit::endpoints::emit(&doc, &shapes, &runtime);
     let client = out.client;
     let mut client = emit::parse(quote::quote! {
         #[doc = #version_doc]
@@ -123,10 +124,17 @@ pub fn generate(spec: &Value, options: &Options) -> Result<Generated, Error> {
     emit::repair(&mut client);
     emit::open_enums(&mut client, &enums)?;
     let deep_objects = deep_objects(&doc);
-    emit::runtime::wire(&mut client, &runtime, &deep_objects)?;
+    emit::runtime::wire(
+        &mut client,
+        &runtime,
+        &deep_objects,
+        &shapes,
+        &mut diagnostics.notes,
+    )?;
     let mut mock = emit::parse(out.mock)?;
     emit::repair_mock(&mut mock, &deep_objects);
-    let exemplars = emit::exemplars::emit(&doc, &client, &runtime);
+    emit::mocks::streams_and_forms(&mut mock, &client, &doc, &shapes)?;
+    let exemplars = emit::exemplars::emit(&doc, &client, &shapes, &runtime);
     mock.items.push(
         syn::parse2(exemplars)
             .map_err(|e| Error::Generation(format!("unparsable exemplars: {e}")))?,

@@ -96,6 +96,17 @@ fn settings(enums: &[OpenEnum], options: &Options) -> GenerationSettings {
         format!("{}::Secret", options.runtime),
         [TypeImpl::Display].into_iter(),
     );
+    // The file fields of multipart forms (see the `multipart` pass).
+    let part = schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some(crate::normalize::multipart::PART_FORMAT.into()),
+        ..Default::default()
+    };
+    settings.with_conversion(
+        part,
+        format!("{}::multipart::Part", options.runtime),
+        std::iter::empty(),
+    );
     settings
 }
 

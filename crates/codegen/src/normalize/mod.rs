@@ -20,6 +20,7 @@ mod exclusive_bounds;
 mod extra_fields;
 mod keywords;
 mod mixed_enums;
+pub mod multipart;
 mod nullable;
 mod nullable_components;
 pub mod operation_names;
@@ -30,6 +31,7 @@ mod property_names;
 mod request_bodies;
 mod responses;
 pub mod secrets;
+pub mod streams;
 #[cfg(test)]
 mod testing;
 mod titles;
@@ -80,11 +82,13 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "responses", why: "progenitor asserts one success and one error type; errors go to the runtime, successes become one type", run: responses::run },
     Pass { name: "operation_names", why: "FastAPI ids read `create_dataset_v1_datasets_post`; methods should read `create_dataset`", run: operation_names::run },
     Pass { name: "request_bodies", why: "inline bodies get a name from the operation (CreateDatasetRequest), not FastAPI's title", run: request_bodies::run },
+    Pass { name: "streams", why: "progenitor has no event streams, and one success per operation; mark streams, type their items, and give a stream beside JSON a call of its own", run: streams::run },
+    Pass { name: "multipart", why: "progenitor has no multipart bodies; type the form as JSON with file fields as runtime parts, and mark it to be sent as a form", run: multipart::run },
     Pass { name: "enums", why: "only components can become open enums; hoist inline string enums", run: enums::run },
     Pass { name: "nullable_components", why: "typify names a nullable component's Option newtype and its inner type alike; make each use an Option instead", run: nullable_components::run },
     Pass { name: "component_names", why: "`Foo_Bar` and `FooBar` are one Rust name; keep their types apart", run: component_names::run },
     Pass { name: "defaults", why: "typify refuses or panics on a default that does not fit its type; drop such defaults", run: defaults::run },
-    Pass { name: "operations", why: "leave out operations progenitor cannot generate (multipart, several media types) and say why", run: operations::run },
+    Pass { name: "operations", why: "leave out operations progenitor cannot generate (a body in several media types, none JSON) and say why", run: operations::run },
 ];
 
 /// What the passes did that a maintainer should know about.

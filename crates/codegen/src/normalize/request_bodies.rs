@@ -85,7 +85,7 @@ fn is_composite(schema: &Value) -> bool {
             || obj.contains_key("allOf"))
 }
 
-fn unique_name(wanted: &str, taken: &[String]) -> String {
+pub(crate) fn unique_name(wanted: &str, taken: &[String]) -> String {
     let mut name = wanted.to_string();
     let mut n = 2;
     while taken.iter().any(|t| t == &name) {

@@ -39,6 +39,17 @@ struct Body {
     finished: bool,
 }
 
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Body")
+            .field("status", &self.status)
+            .field("call", &self.call)
+            .field("idle_timeout", &self.idle)
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Body {
     fn new(transport: &Transport, response: Response<ByteStream>) -> Self {
         let idle = transport.stream_idle_timeout();
@@ -155,6 +166,14 @@ pub struct EventStream<T> {
     item: PhantomData<fn() -> T>,
 }
 
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream")
+            .field("body", &self.body)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> EventStream<T> {
     /// The status of the response.
     pub fn status(&self) -> reqwest::StatusCode {
@@ -166,9 +185,26 @@ impl<T> EventStream<T> {
         &self.body.headers
     }
 
+    /// The `x-request-id` header, to quote when asking for support.
+    pub fn request_id(&self) -> Option<&str> {
+        crate::response::request_id(&self.body.headers)
+    }
+
     /// The last event id the server set, to resume from where it allows.
     pub fn last_event_id(&self) -> Option<&str> {
         self.parser.last_event_id()
+    }
+}
+
+impl<T: DeserializeOwned> EventStream<T> {
+    /// Every item, read to the end of the stream: for short streams, and
+    /// for code that does not import a `StreamExt`.
+    pub async fn collect_items(mut self) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            items.push(item?);
+        }
+        Ok(items)
     }
 }
 
@@ -236,6 +272,14 @@ pub struct JsonLines<T> {
     item: PhantomData<fn() -> T>,
 }
 
+impl<T> std::fmt::Debug for JsonLines<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonLines")
+            .field("body", &self.body)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> JsonLines<T> {
     /// The status of the response.
     pub fn status(&self) -> reqwest::StatusCode {
@@ -245,6 +289,23 @@ impl<T> JsonLines<T> {
     /// The headers of the response.
     pub fn headers(&self) -> &HeaderMap {
         &self.body.headers
+    }
+
+    /// The `x-request-id` header, to quote when asking for support.
+    pub fn request_id(&self) -> Option<&str> {
+        crate::response::request_id(&self.body.headers)
+    }
+}
+
+impl<T: DeserializeOwned> JsonLines<T> {
+    /// Every item, read to the end of the stream: for short streams, and
+    /// for code that does not import a `StreamExt`.
+    pub async fn collect_items(mut self) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut self).poll_next(cx)).await {
+            items.push(item?);
+        }
+        Ok(items)
     }
 }
 
@@ -299,6 +360,14 @@ pub struct Download {
     body: Body,
 }
 
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("body", &self.body)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Download {
     /// The status of the response.
     pub fn status(&self) -> reqwest::StatusCode {
@@ -308,6 +377,11 @@ impl Download {
     /// The headers of the response: `content-type`, `content-disposition`.
     pub fn headers(&self) -> &HeaderMap {
         &self.body.headers
+    }
+
+    /// The `x-request-id` header, to quote when asking for support.
+    pub fn request_id(&self) -> Option<&str> {
+        crate::response::request_id(&self.body.headers)
     }
 
     /// The length the server announced, if it did.
