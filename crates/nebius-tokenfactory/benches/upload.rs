@@ -100,7 +100,7 @@ fn quick() -> Result<()> {
     let exe = std::env::current_exe()?;
     let rows = QUICK_ROWS.to_string();
     let calls = QUICK_CALLS.to_string();
-    let runs = [Path::Floor, Path::Typed, Path::Generated]
+    let runs = [Path::Floor, Path::Typed, Path::Buffered, Path::Generated]
         .map(|p| vec!["upload", "--path", p.name(), "--rows", &rows])
         .into_iter()
         .chain([vec!["roundtrip", "--calls", &calls]]);
@@ -116,8 +116,12 @@ fn quick() -> Result<()> {
 /// How an upload reaches the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Path {
-    /// `client.datasets().upload(..).send()` of this crate.
+    /// `client.datasets().upload(..).send()` of this crate: the body
+    /// written while it is sent, chunked.
     Typed,
+    /// The same with `.buffered()`: the body written whole into memory,
+    /// then sent with a Content-Length (the upload before streaming).
+    Buffered,
     /// The generated operation (on the same runtime), with rows converted
     /// to JSON maps.
     Generated,
@@ -129,6 +133,7 @@ impl Path {
     fn name(self) -> &'static str {
         match self {
             Path::Typed => "typed",
+            Path::Buffered => "buffered",
             Path::Generated => "generated",
             Path::Floor => "floor",
         }
@@ -141,9 +146,12 @@ impl FromStr for Path {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "typed" => Ok(Path::Typed),
+            "buffered" => Ok(Path::Buffered),
             "generated" => Ok(Path::Generated),
             "floor" => Ok(Path::Floor),
-            other => Err(format!("`{other}` is not typed, generated or floor")),
+            other => Err(format!(
+                "`{other}` is not typed, buffered, generated or floor"
+            )),
         }
     }
 }
@@ -189,6 +197,13 @@ impl Clients {
                 .sdk
                 .datasets()
                 .upload(NAME, FOLDER, rows)
+                .send()
+                .await?),
+            Path::Buffered => Ok(self
+                .sdk
+                .datasets()
+                .upload(NAME, FOLDER, rows)
+                .buffered()
                 .send()
                 .await?),
             Path::Generated => self.generated(rows).await,
@@ -255,10 +270,14 @@ fn to_map(row: &Review) -> Result<Map<String, Value>> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    // One thread for the client, and the other core for the sink.
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
+    // As `#[tokio::main]` builds it: a worker per core, so that the
+    // connection's task can send while the caller's task writes rows.
+    // `NEBIUS_BENCH_RUNTIME=current` gives the single-threaded runtime.
+    let mut builder = match std::env::var("NEBIUS_BENCH_RUNTIME").as_deref() {
+        Ok("current") => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    Ok(builder.enable_all().build()?)
 }
 
 /// Times one upload of `n` rows through `path`.

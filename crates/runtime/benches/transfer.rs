@@ -11,6 +11,9 @@
 //! `cargo bench -p nebius-tokenfactory-runtime --bench transfer -- upload`
 //! (`-- both` runs each in a child process.)
 
+// Requests are built as generated code builds them, with progenitor's error.
+#![allow(clippy::result_large_err)]
+
 use nebius_tokenfactory_runtime::multipart::{form, Part};
 use nebius_tokenfactory_runtime::{Endpoint, ResponseKind, Secret, Transport, TransportConfig};
 use progenitor_client::ResponseValue;

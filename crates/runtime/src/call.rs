@@ -160,6 +160,7 @@ impl Transport {
         let idempotent = self.is_idempotent(endpoint);
         let timeout = self.timeout();
         let mut retry = 0;
+        let mut redirects = 0;
         loop {
             let call = Call {
                 operation_id: endpoint.operation_id,
@@ -198,6 +199,13 @@ impl Transport {
             }
             if let Some(id) = error.request_id() {
                 span.record("request_id", id);
+            }
+            // Redirected within the origin with a body written as it was
+            // sent: the next attempt writes it again, and goes there. Not
+            // a retry, and no wait.
+            if scope::take_redirected() && redirects < crate::redirect::MAX_REDIRECTS {
+                redirects += 1;
+                continue;
             }
             // A body read from a reader cannot be sent again.
             let delay = if scope::single_attempt() {

@@ -15,8 +15,16 @@
 //!
 //! At most [`MAX_REDIRECTS`] in a row. A redirect that is not followed
 //! comes back as the response, and so as an error that names where it led.
+//!
+//! A body written as it is sent (a streamed upload, a multipart form)
+//! cannot be sent again from here. A redirect that drops the body is
+//! followed all the same; one to the same origin that keeps it ends the
+//! attempt, and the call makes the next attempt, with its body written
+//! afresh, to where the redirect led (see [`crate::call`]).
 
-use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION};
+use reqwest::header::{
+    AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, TRANSFER_ENCODING,
+};
 use reqwest::{Method, StatusCode, Url};
 
 /// How many redirects in a row are followed.
@@ -40,36 +48,76 @@ pub(crate) async fn follow(
 ) -> reqwest::Result<reqwest::Response> {
     let mut hops = 0;
     loop {
-        // A copy to redirect with; for a stream body there is none, and the
-        // redirect is not followed.
-        let copy = (hops < MAX_REDIRECTS)
-            .then(|| request.try_clone())
-            .flatten();
+        // What to redirect with: a copy of the request, or for a body that
+        // cannot be copied (a stream), the request without it.
+        let copy = (hops < MAX_REDIRECTS).then(|| copy(&request));
         let response = http.execute(request).await?;
-        match copy.and_then(|copy| next_request(copy, &response)) {
-            Some(next) => {
+        let Some((copy, body_lost)) = copy else {
+            return Ok(response);
+        };
+        match next_request(copy, body_lost, &response) {
+            Next::Follow(next) => {
                 request = next;
                 hops += 1;
             }
-            None => return Ok(response),
+            Next::Again(url) => {
+                crate::scope::redirect_next_attempt(url);
+                return Ok(response);
+            }
+            Next::Stop => return Ok(response),
         }
     }
 }
 
+/// A copy of `request`, and whether its body was left out (it cannot be
+/// copied).
+fn copy(request: &reqwest::Request) -> (reqwest::Request, bool) {
+    if let Some(copy) = request.try_clone() {
+        return (copy, false);
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    *copy.timeout_mut() = request.timeout().copied();
+    (copy, true)
+}
+
+/// What to do after a response.
+#[derive(Debug)]
+enum Next {
+    /// Send this request, here.
+    Follow(reqwest::Request),
+    /// Make the call's next attempt, with its body written again, to this
+    /// URL of the same origin.
+    Again(Url),
+    /// The response is the answer.
+    Stop,
+}
+
 /// The request to send after `response`, if it is a redirect to follow.
+/// `body_lost` says that `request` is a copy without the body it had.
 fn next_request(
     mut request: reqwest::Request,
+    body_lost: bool,
     response: &reqwest::Response,
-) -> Option<reqwest::Request> {
+) -> Next {
     let status = response.status();
     if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
-        return None;
+        return Next::Stop;
     }
-    let location = response.headers().get(LOCATION)?.to_str().ok()?;
-    let next = request.url().join(location).ok()?;
+    let Some(location) = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|l| l.to_str().ok())
+    else {
+        return Next::Stop;
+    };
+    let Ok(next) = request.url().join(location) else {
+        return Next::Stop;
+    };
     let from = request.url().clone();
     if from.scheme() == "https" && next.scheme() != "https" {
-        return None;
+        return Next::Stop;
     }
     let same_origin = same_origin(&from, &next);
     let drops_body = status == StatusCode::SEE_OTHER
@@ -79,11 +127,17 @@ fn next_request(
             *request.method_mut() = Method::GET;
         }
         *request.body_mut() = None;
-        for header in [CONTENT_TYPE, CONTENT_LENGTH] {
+        for header in [CONTENT_TYPE, CONTENT_LENGTH, TRANSFER_ENCODING] {
             request.headers_mut().remove(header);
         }
+    } else if body_lost {
+        return if same_origin {
+            Next::Again(next)
+        } else {
+            Next::Stop
+        };
     } else if request.body().is_some() && !same_origin {
-        return None;
+        return Next::Stop;
     }
     if !same_origin {
         for header in [AUTHORIZATION, COOKIE] {
@@ -91,7 +145,7 @@ fn next_request(
         }
     }
     *request.url_mut() = next;
-    Some(request)
+    Next::Follow(request)
 }
 
 fn same_origin(a: &Url, b: &Url) -> bool {
@@ -123,9 +177,46 @@ mod tests {
         reqwest::Response::from(r)
     }
 
+    /// The request to follow with, if the redirect is followed here.
+    fn followed(
+        request: reqwest::Request,
+        response: &reqwest::Response,
+    ) -> Option<reqwest::Request> {
+        match next_request(request, false, response) {
+            Next::Follow(next) => Some(next),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_copied_is_written_again_for_the_same_origin_only() {
+        let from = "https://api.example/v1/datasets";
+        let again = next_request(
+            request(Method::POST, from, false),
+            true,
+            &redirect(307, "/v1/datasets/"),
+        );
+        assert!(
+            matches!(again, Next::Again(url) if url.as_str() == "https://api.example/v1/datasets/")
+        );
+        let elsewhere = next_request(
+            request(Method::POST, from, false),
+            true,
+            &redirect(308, "https://evil.example/"),
+        );
+        assert!(matches!(elsewhere, Next::Stop));
+        // A redirect that drops the body needs none.
+        let see_other = next_request(
+            request(Method::POST, from, false),
+            true,
+            &redirect(303, "/results/1"),
+        );
+        assert!(matches!(see_other, Next::Follow(next) if next.method() == Method::GET));
+    }
+
     #[test]
     fn same_origin_redirects_keep_the_request() {
-        let next = next_request(
+        let next = followed(
             request(Method::POST, "https://api.example/v1/datasets/", true),
             &redirect(307, "/v1/datasets"),
         )
@@ -139,7 +230,7 @@ mod tests {
     fn a_body_never_goes_to_another_origin_or_over_plain_http() {
         for status in [301, 302, 307, 308] {
             assert!(
-                next_request(
+                followed(
                     request(Method::PUT, "https://api.example/a", true),
                     &redirect(status, "https://evil.example/a"),
                 )
@@ -147,7 +238,7 @@ mod tests {
                 "{status}"
             );
         }
-        assert!(next_request(
+        assert!(followed(
             request(Method::GET, "https://api.example/a", false),
             &redirect(302, "http://api.example/a"),
         )
@@ -156,21 +247,21 @@ mod tests {
 
     #[test]
     fn bodyless_or_see_other_redirects_go_elsewhere_without_credentials() {
-        let next = next_request(
+        let next = followed(
             request(Method::POST, "https://api.example/a", true),
             &redirect(303, "https://files.example/b?sig=1"),
         )
         .unwrap();
         assert_eq!(next.method(), Method::GET);
         assert!(next.body().is_none() && !next.headers().contains_key(AUTHORIZATION));
-        let next = next_request(
+        let next = followed(
             request(Method::GET, "https://api.example/a", false),
             &redirect(307, "https://files.example/b"),
         )
         .unwrap();
         assert_eq!(next.url().host_str(), Some("files.example"));
         assert!(!next.headers().contains_key(AUTHORIZATION));
-        assert!(next_request(
+        assert!(followed(
             request(Method::GET, "https://api.example/a", false),
             &redirect(200, "https://files.example/b"),
         )

@@ -29,6 +29,11 @@ pub(crate) struct State {
     /// The request holds a body that cannot be made again (a reader): the
     /// call makes one attempt.
     pub single_attempt: bool,
+    /// Where a redirect of the same origin sent the call: its next attempt
+    /// goes there, with its body written again.
+    pub redirect: Option<reqwest::Url>,
+    /// Whether the latest attempt ended at such a redirect.
+    pub redirected: bool,
 }
 
 /// Runs `future` as one call.
@@ -56,6 +61,30 @@ pub(crate) fn record_status(status: u16) {
 /// (0 for the first attempt).
 pub(crate) fn record_attempt(retries: u32) {
     let _ = CALL.try_with(|state| lock(state).retries = retries);
+}
+
+/// Sends the running call's next attempts to `url`: a redirect of the same
+/// origin that its attempt could not follow with its body.
+pub(crate) fn redirect_next_attempt(url: reqwest::Url) {
+    let _ = CALL.try_with(|state| {
+        let mut state = lock(state);
+        state.redirect = Some(url);
+        state.redirected = true;
+    });
+}
+
+/// Where a redirect sent the running call, if one did.
+pub(crate) fn redirect() -> Option<reqwest::Url> {
+    CALL.try_with(|state| lock(state).redirect.clone())
+        .ok()
+        .flatten()
+}
+
+/// Whether the latest attempt ended at a redirect to follow with a new
+/// attempt; asking clears it.
+pub(crate) fn take_redirected() -> bool {
+    CALL.try_with(|state| std::mem::take(&mut lock(state).redirected))
+        .unwrap_or(false)
 }
 
 /// Marks the running call as one that cannot be retried.

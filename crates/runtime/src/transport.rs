@@ -208,6 +208,11 @@ impl Transport {
         // from a new request.
         headers.insert(RETRY_COUNT_HEADER, retry_count(scope::retries()));
         join_cookies(headers, endpoint.cookies);
+        // An earlier attempt was redirected within the origin, with a body
+        // it could not send again: this one goes there.
+        if let Some(url) = scope::redirect() {
+            *request.url_mut() = url;
+        }
         let response = redirect::follow(&self.shared.http, request).await?;
         let status = response.status();
         scope::record_status(status.as_u16());

@@ -1,7 +1,7 @@
 //! A sink HTTP/1.1 server on loopback for the benchmarks: it reads each
-//! request's head, discards the body by its Content-Length, and answers 200
-//! with a created dataset. One thread per connection; connections are kept
-//! alive, as reqwest expects.
+//! request's head, discards the body (by its Content-Length, or chunk by
+//! chunk), and answers 200 with a created dataset. One thread per
+//! connection; connections are kept alive, as reqwest expects.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -77,6 +77,7 @@ fn serve(stream: TcpStream, seen: &Mutex<Seen>) -> io::Result<()> {
             return Ok(());
         }
         let mut length = None;
+        let mut chunked = false;
         loop {
             line.clear();
             if reader.read_line(&mut line)? == 0 {
@@ -89,28 +90,72 @@ fn serve(stream: TcpStream, seen: &Mutex<Seen>) -> io::Result<()> {
             if let Some((name, value)) = header.split_once(':') {
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse::<u64>().ok();
+                } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                    chunked = value.trim().eq_ignore_ascii_case("chunked");
                 }
             }
         }
-        // Every path sends a body of known length; chunked bodies are not
-        // worth supporting here.
-        let length = length.ok_or_else(|| io::Error::other("a request without Content-Length"))?;
-        let mut body = (&mut reader).take(length);
-        let kept = if length <= KEEP_UP_TO {
-            let mut kept = Vec::with_capacity(length as usize);
-            body.read_to_end(&mut kept)?;
-            Some(kept)
+        let mut kept = Vec::new();
+        let length = if chunked {
+            read_chunked(&mut reader, &mut kept)?
         } else {
-            io::copy(&mut body, &mut io::sink())?;
-            None
+            let length =
+                length.ok_or_else(|| io::Error::other("a request without Content-Length"))?;
+            let mut body = (&mut reader).take(length);
+            keep(&mut body, &mut kept)?;
+            if body.limit() > 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            length
         };
-        if body.limit() > 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
+        let kept = (length <= KEEP_UP_TO).then_some(kept);
         *seen.lock().expect("the sink never panics holding it") = Seen {
             body_bytes: length,
             body: kept,
         };
         writer.write_all(response.as_bytes())?;
+    }
+}
+
+/// Reads `body` to its end, keeping the first [`KEEP_UP_TO`] bytes (and a
+/// little more) in `kept`, discarding the rest.
+fn keep(body: &mut impl Read, kept: &mut Vec<u8>) -> io::Result<u64> {
+    let mut block = [0u8; 64 * 1024];
+    let mut total = 0;
+    loop {
+        let n = body.read(&mut block)?;
+        if n == 0 {
+            return Ok(total);
+        }
+        if kept.len() as u64 <= KEEP_UP_TO {
+            kept.extend_from_slice(&block[..n]);
+        }
+        total += n as u64;
+    }
+}
+
+/// Reads a chunked body to its end; returns its decoded length.
+fn read_chunked(reader: &mut BufReader<TcpStream>, kept: &mut Vec<u8>) -> io::Result<u64> {
+    let mut total = 0;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line)?;
+        let size = line.trim().split(';').next().unwrap_or("");
+        let size = u64::from_str_radix(size, 16).map_err(io::Error::other)?;
+        if size == 0 {
+            // The last chunk, then the (empty) trailers.
+            line.clear();
+            reader.read_line(&mut line)?;
+            return Ok(total);
+        }
+        let mut chunk = (&mut *reader).take(size);
+        let read = keep(&mut chunk, kept)?;
+        if read < size {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        total += size;
+        line.clear();
+        reader.read_line(&mut line)?;
     }
 }

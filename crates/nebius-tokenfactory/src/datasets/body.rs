@@ -1,143 +1,150 @@
-//! The upload request body, written straight from the rows.
+//! The upload request body, written from the rows as it is sent.
 //!
-//! Rows are serialised one after another into one buffer, which becomes the
-//! request body: no `serde_json::Map` per row and no second copy, so the
-//! memory an upload needs is about the size of its body. Retries resend the
-//! same buffer.
+//! The body is `{"name":…,"schema":…,"folder":…,"ai_project_id":…,"rows":[…]}`,
+//! byte for byte what `serde_json::to_vec` of the request writes. It is
+//! written a chunk at a time ([`CHUNK`] bytes or one row, whichever is
+//! larger) into a channel of [`DEPTH`] chunks that the request body reads
+//! ([`super::progress::RowsBody`]): memory holds a few chunks, whatever the
+//! number of rows, and writing overlaps sending. No buffer is sized ahead
+//! from a guess. [`buffered`] writes the same bytes into one buffer, for
+//! servers that need a `Content-Length`.
 
-use super::null_watch::NullWatch;
-use super::schema::DatasetSchema;
-use super::validate::check_row;
-use bytes::Bytes;
-use nebius_tokenfactory_api::runtime::{InvalidInput, Problem, Problems};
+use super::progress::Chunk;
+use bytes::{BufMut, Bytes, BytesMut};
 use serde::Serialize;
-use std::cell::Cell;
+use tokio::sync::mpsc;
 
-/// Which rows [`upload_body`] checks against the schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RowCheck {
-    /// Every row: rows whose shape the compiler does not know (JSON values).
-    Every,
-    /// Rows of a type the schema was derived from fit it by construction,
-    /// except where serde_json writes a non-finite float as `null`. Only
-    /// rows where a `null` lands in a column that forbids it are checked
-    /// (see [`NullWatch`]).
-    NullsOnly,
-}
+/// How many bytes of rows a chunk gathers before it is sent.
+pub(crate) const CHUNK: usize = 256 * 1024;
+
+/// How many chunks may wait between the writer and the connection.
+pub(crate) const DEPTH: usize = 4;
+
+/// The arena the chunks are written into: room for those waiting, the one
+/// being written, and the one the connection holds.
+const ARENA: usize = (DEPTH + 2) * (CHUNK + CHUNK / 4);
 
 /// The fields of an upload other than the rows.
 pub(crate) struct UploadFields<'a> {
     pub name: &'a str,
     pub folder: &'a str,
-    pub schema: &'a DatasetSchema,
-    /// `schema` as the request's JSON, written once per schema.
+    /// The schema as the request's JSON, written once per schema.
     pub schema_json: &'a [u8],
     pub ai_project_id: Option<&'a str>,
 }
 
-/// Checks the fields, serialises and checks the rows, and returns the body.
-pub(crate) fn upload_body<R: Serialize>(
+impl UploadFields<'_> {
+    /// Everything before the first row.
+    fn head(&self) -> Vec<u8> {
+        let mut head = Vec::with_capacity(64 + self.schema_json.len());
+        head.extend_from_slice(b"{\"name\":");
+        write(&mut head, self.name);
+        head.extend_from_slice(b",\"schema\":");
+        head.extend_from_slice(self.schema_json);
+        head.extend_from_slice(b",\"folder\":");
+        write(&mut head, self.folder);
+        if let Some(project) = self.ai_project_id {
+            head.extend_from_slice(b",\"ai_project_id\":");
+            write(&mut head, project);
+        }
+        head.extend_from_slice(b",\"rows\":[");
+        head
+    }
+}
+
+const TAIL: &[u8] = b"]}";
+
+/// Writes the body into `chunks`, until the rows end or the request stops
+/// reading. A row that serde_json cannot write (which the pre-pass does
+/// not foresee) ends the body with an error, so the request is aborted
+/// with its body incomplete.
+pub(crate) async fn produce<R: Serialize>(
     fields: &UploadFields<'_>,
     rows: &[R],
-    check: RowCheck,
-) -> Result<Bytes, InvalidInput> {
-    let mut problems = Problems::default();
-    Problem::blank_fields([("name", fields.name), ("folder", fields.folder)])
-        .into_iter()
-        .for_each(|p| problems.push(p));
-    let schema_problems = fields.schema.problems();
-    // Rows checked against a broken schema only report its breakage again.
-    let check_rows = schema_problems.is_empty();
-    schema_problems.into_iter().for_each(|p| problems.push(p));
-    if rows.is_empty() {
-        problems.push(Problem::field(
-            "rows",
-            "there are none; a dataset needs at least one row",
-        ));
+    chunks: mpsc::Sender<Chunk>,
+) {
+    // One arena for the chunks: each is split off it, and once the
+    // connection has written and dropped the earlier ones, `reserve` takes
+    // their room back instead of allocating anew.
+    let mut buf = BytesMut::with_capacity(ARENA);
+    buf.extend_from_slice(&fields.head());
+    for (index, row) in rows.iter().enumerate() {
+        if index > 0 {
+            buf.put_u8(b',');
+        }
+        if let Err(e) = serde_json::to_writer((&mut buf).writer(), row) {
+            let error = std::io::Error::other(format!("row {index} cannot be written: {e}"));
+            let _ = chunks.send(Err(error)).await;
+            return;
+        }
+        if buf.len() >= CHUNK {
+            let chunk = Ok((buf.split().freeze(), index + 1));
+            if chunks.send(chunk).await.is_err() {
+                // The request ended (an error, or an answer before the body).
+                return;
+            }
+            buf.reserve(CHUNK + CHUNK / 4);
+        }
     }
-    let columns = fields.schema.columns();
+    buf.extend_from_slice(TAIL);
+    let _ = chunks.send(Ok((buf.freeze(), rows.len()))).await;
+}
 
-    let mut buf = Vec::with_capacity(1024);
-    buf.extend_from_slice(b"{\"name\":");
-    write(&mut buf, fields.name);
-    buf.extend_from_slice(b",\"schema\":");
-    buf.extend_from_slice(fields.schema_json);
-    buf.extend_from_slice(b",\"folder\":");
-    write(&mut buf, fields.folder);
-    if let Some(project) = fields.ai_project_id {
-        buf.extend_from_slice(b",\"ai_project_id\":");
-        write(&mut buf, project);
-    }
-    buf.extend_from_slice(b",\"rows\":[");
-    let rows_start = buf.len();
-    let flagged = Cell::new(false);
+/// The whole body in one buffer, grown as the rows are written.
+pub(crate) fn buffered<R: Serialize>(
+    fields: &UploadFields<'_>,
+    rows: &[R],
+) -> Result<Bytes, serde_json::Error> {
+    let mut buf = fields.head();
     for (index, row) in rows.iter().enumerate() {
         if index > 0 {
             buf.push(b',');
         }
-        let start = buf.len();
-        flagged.set(false);
-        let written = match check {
-            RowCheck::Every => serde_json::to_writer(&mut buf, row),
-            RowCheck::NullsOnly => row.serialize(&mut serde_json::Serializer::with_formatter(
-                &mut buf,
-                NullWatch::new(columns, &flagged),
-            )),
-        };
-        if let Err(e) = written {
-            buf.truncate(start);
-            problems.push(Problem::row(
-                index,
-                None,
-                "a row serde_json can write",
-                &e.to_string(),
-            ));
-            continue;
-        }
-        let needs_check = check_rows && (check == RowCheck::Every || flagged.get());
-        if needs_check {
-            check_row(&buf[start..], index, columns, &mut problems);
-        }
-        if index == 63 {
-            // Reserve for the rest from the size of the first rows. Pages
-            // reserved but never written cost no resident memory, so the
-            // estimate errs high: one reallocation of a large body would
-            // briefly hold it twice.
-            let per_row = (buf.len() - rows_start) / 64 + 1;
-            buf.reserve(per_row * (rows.len() - 64) * 5 / 4 + 64);
-        }
+        serde_json::to_writer(&mut buf, row)?;
     }
-    buf.extend_from_slice(b"]}");
-    problems.finish()?;
+    buf.extend_from_slice(TAIL);
     Ok(Bytes::from(buf))
 }
 
 fn write<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) {
-    serde_json::to_writer(buf, value).expect("strings and column schemas always serialise");
+    serde_json::to_writer(buf, value).expect("strings always serialise");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::datasets::ColumnType;
     use serde_json::{json, Value};
 
-    fn fields<'a>(schema: &'a DatasetSchema, json: &'a mut Vec<u8>) -> UploadFields<'a> {
-        *json = schema.request_json();
+    fn fields() -> UploadFields<'static> {
         UploadFields {
             name: "n",
             folder: "/f",
-            schema,
-            schema_json: json,
+            schema_json: br#"[{"name":"text","type":{"name":"string"}}]"#,
             ai_project_id: Some("p"),
         }
     }
 
-    #[test]
-    fn body_is_the_request_the_spec_describes() {
-        let schema = DatasetSchema::new().column("text", ColumnType::String);
+    async fn streamed<R: Serialize>(rows: &[R]) -> (Vec<u8>, Vec<usize>) {
+        let (tx, mut rx) = mpsc::channel::<Chunk>(DEPTH);
+        let fields = fields();
+        let collect = async {
+            let mut body = Vec::new();
+            let mut marks = Vec::new();
+            while let Some(chunk) = rx.recv().await {
+                let (bytes, rows) = chunk.unwrap();
+                body.extend_from_slice(&bytes);
+                marks.push(rows);
+            }
+            (body, marks)
+        };
+        let ((body, marks), ()) = tokio::join!(collect, produce(&fields, rows, tx));
+        (body, marks)
+    }
+
+    #[tokio::test]
+    async fn the_streamed_body_is_the_request_the_spec_describes() {
         let rows = [json!({"text": "a"}), json!({"text": "b"})];
-        let body = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).unwrap();
+        let (body, marks) = streamed(&rows).await;
         let parsed: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(
             parsed,
@@ -145,57 +152,34 @@ mod tests {
                    "schema": [{"name": "text", "type": {"name": "string"}}],
                    "rows": [{"text": "a"}, {"text": "b"}]})
         );
+        assert_eq!(marks, [2]);
+        assert_eq!(body, buffered(&fields(), &rows).unwrap());
     }
 
-    #[test]
-    fn empty_fields_and_rows_are_refused() {
-        let schema = DatasetSchema::new();
-        let f = UploadFields {
-            name: " ",
-            folder: "",
-            schema: &schema,
-            schema_json: b"[]",
-            ai_project_id: None,
+    #[tokio::test]
+    async fn large_bodies_come_in_chunks_that_count_their_rows() {
+        let rows: Vec<Value> = (0..20_000)
+            .map(|i| json!({"text": format!("row {i:>40}")}))
+            .collect();
+        let (body, marks) = streamed(&rows).await;
+        assert!(marks.len() > 2, "{marks:?}");
+        assert!(marks.windows(2).all(|w| w[0] < w[1]), "{marks:?}");
+        assert_eq!(marks.last(), Some(&20_000));
+        assert_eq!(body, buffered(&fields(), &rows).unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_stops_stops_the_writer() {
+        let rows: Vec<Value> = (0..100_000)
+            .map(|i| json!({"text": i.to_string()}))
+            .collect();
+        let (tx, mut rx) = mpsc::channel::<Chunk>(DEPTH);
+        let fields = fields();
+        let read_one = async move {
+            rx.recv().await;
+            drop(rx);
         };
-        let err = upload_body::<Value>(&f, &[], RowCheck::Every).unwrap_err();
-        let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
-        assert_eq!(
-            lines,
-            [
-                "name: must not be empty",
-                "folder: must not be empty",
-                "schema: no columns",
-                "rows: there are none; a dataset needs at least one row"
-            ]
-        );
-    }
-
-    #[test]
-    fn typed_rows_with_nulls_are_checked() {
-        #[derive(Serialize)]
-        struct Row {
-            x: f64,
-        }
-        let schema = DatasetSchema::new().column("x", ColumnType::Double);
-        let rows = [Row { x: 1.0 }, Row { x: f64::NAN }];
-        let err = upload_body(
-            &fields(&schema, &mut Vec::new()),
-            &rows,
-            RowCheck::NullsOnly,
-        )
-        .unwrap_err();
-        assert_eq!(
-            err.problems()[0].to_string(),
-            "row 1, column `x`: expected double, found null"
-        );
-    }
-
-    #[test]
-    fn large_bodies_are_reserved_once() {
-        let schema = DatasetSchema::new().column("i", ColumnType::Integer);
-        let rows: Vec<Value> = (0..10_000).map(|i| json!({"i": i})).collect();
-        let body = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).unwrap();
-        let parsed: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(parsed["rows"].as_array().unwrap().len(), 10_000);
+        // Ends, rather than waiting for a reader forever.
+        tokio::join!(read_one, produce(&fields, &rows, tx));
     }
 }

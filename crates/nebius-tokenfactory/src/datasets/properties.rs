@@ -1,7 +1,8 @@
 //! Property tests: validation and body building never panic, valid rows
 //! always pass and round-trip, and any wrong value is caught with its row.
 
-use super::body::{upload_body, RowCheck, UploadFields};
+use super::body::{buffered, UploadFields};
+use super::check::{check_upload, RowCheck};
 use super::{ColumnType, Dataset, DatasetSchema};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -93,15 +94,21 @@ fn wrong_for(t: &ColumnType) -> Option<Value> {
     }
 }
 
-fn fields<'a>(schema: &'a DatasetSchema, json: &'a mut Vec<u8>) -> UploadFields<'a> {
-    *json = schema.request_json();
-    UploadFields {
+/// What an upload of `rows` checks and, if they pass, sends.
+fn upload<R: serde::Serialize>(
+    schema: &DatasetSchema,
+    rows: &[R],
+    check: RowCheck,
+) -> Result<bytes::Bytes, super::InvalidInput> {
+    check_upload("d", "/f", schema, rows, check)?;
+    let json = schema.request_json();
+    let fields = UploadFields {
         name: "d",
         folder: "/f",
-        schema,
-        schema_json: json,
+        schema_json: &json,
         ai_project_id: None,
-    }
+    };
+    Ok(buffered(&fields, rows).expect("checked rows are written"))
 }
 
 proptest! {
@@ -109,12 +116,12 @@ proptest! {
 
     #[test]
     fn any_rows_against_any_schema_never_panic(schema in schema(), rows in proptest::collection::vec(any_json(), 0..6)) {
-        let _ = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every);
+        let _ = upload(&schema, &rows, RowCheck::Every);
     }
 
     #[test]
     fn valid_rows_pass_and_round_trip((schema, rows) in schema().prop_flat_map(|s| { let r = valid_rows(&s); (Just(s), r) })) {
-        let body = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let body = upload(&schema, &rows, RowCheck::Every).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let parsed: Value = serde_json::from_slice(&body).unwrap();
         prop_assert_eq!(parsed["rows"].as_array().unwrap(), &rows);
     }
@@ -131,7 +138,7 @@ proptest! {
         };
         let mut rows = rows;
         rows[row][&target.name] = wrong;
-        let err = upload_body(&fields(&schema, &mut Vec::new()), &rows, RowCheck::Every).unwrap_err();
+        let err = upload(&schema, &rows, RowCheck::Every).unwrap_err();
         prop_assert!(
             err.problems().iter().any(|p| p.row == Some(row) && p.column.as_deref() == Some(target.name.as_str())),
             "{}", err
@@ -183,13 +190,12 @@ fn typed_rows_with_non_finite_floats_are_caught() {
         },
     ];
     // Infinity in an option column becomes null, which the column allows.
-    assert!(upload_body(&fields(&schema, &mut Vec::new()), &ok, RowCheck::NullsOnly).is_ok());
+    assert!(upload(&schema, &ok, RowCheck::NullsOnly).is_ok());
     let bad = [Row {
         x: f32::NAN,
         y: None,
     }];
-    let err =
-        upload_body(&fields(&schema, &mut Vec::new()), &bad, RowCheck::NullsOnly).unwrap_err();
+    let err = upload(&schema, &bad, RowCheck::NullsOnly).unwrap_err();
     assert_eq!(
         err.problems()[0].to_string(),
         "row 0, column `x`: expected float, found null"

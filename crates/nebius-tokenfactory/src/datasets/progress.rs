@@ -1,0 +1,98 @@
+//! The body of an upload as the connection reads it, and the progress it
+//! reports.
+
+use bytes::Bytes;
+use futures_core::Stream;
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::sync::mpsc;
+
+/// A chunk of the body and the number of rows written up to its end, or
+/// the error that ends the body.
+pub(crate) type Chunk = Result<(Bytes, usize), std::io::Error>;
+
+/// How far an upload has got: what the connection has taken of the body.
+///
+/// Reported once per chunk of the body (a quarter of a megabyte or so),
+/// so an observer costs nothing worth measuring. A retry starts again
+/// from zero, with the next `attempt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Rows handed to the connection so far.
+    pub rows_sent: usize,
+    /// Rows in the upload.
+    pub rows_total: usize,
+    /// Bytes of body handed to the connection so far.
+    pub bytes_sent: u64,
+    /// Which attempt this is, from 1.
+    pub attempt: u32,
+}
+
+impl Progress {
+    /// Whether every row has been handed to the connection.
+    pub fn is_complete(&self) -> bool {
+        self.rows_sent == self.rows_total
+    }
+}
+
+/// What [`Upload::on_progress`](super::Upload::on_progress) calls.
+pub(crate) type Observer = Arc<dyn Fn(&Progress) + Send + Sync>;
+
+/// The request body of one attempt: the chunks the writer sends, in order,
+/// each reported to the observer as the connection takes it.
+pub(crate) struct RowsBody {
+    chunks: mpsc::Receiver<Chunk>,
+    progress: Progress,
+    observer: Option<Observer>,
+}
+
+impl RowsBody {
+    pub(crate) fn new(
+        chunks: mpsc::Receiver<Chunk>,
+        rows_total: usize,
+        attempt: u32,
+        observer: Option<Observer>,
+    ) -> Self {
+        Self {
+            chunks,
+            progress: Progress {
+                rows_total,
+                attempt,
+                ..Progress::default()
+            },
+            observer,
+        }
+    }
+}
+
+impl fmt::Debug for RowsBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RowsBody")
+            .field("progress", &self.progress)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream for RowsBody {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        match this.chunks.poll_recv(cx) {
+            Poll::Ready(Some(Ok((bytes, rows)))) => {
+                this.progress.rows_sent = rows;
+                this.progress.bytes_sent += bytes.len() as u64;
+                if let Some(observer) = &this.observer {
+                    observer(&this.progress);
+                }
+                Poll::Ready(Some(Ok(bytes)))
+            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
