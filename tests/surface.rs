@@ -1,48 +1,19 @@
-//! Snapshot of the generated public surface: every `pub` item, field and
-//! variant, in generation order. A change to the spec or the codegen that
-//! renames or retypes anything shows in review as a change to
+//! Snapshot of the generated public surface, as the codegen reads it from
+//! the generated code (`nebius_tokenfactory_codegen::surface`): every type,
+//! field and variant with its full Rust type, every operation method,
+//! builder setter and call with its signature. A change to the spec or the
+//! codegen that renames or retypes anything shows in review as a change to
 //! `tests/snapshots/surface.txt`. To accept a change, run the test with
 //! `UPDATE_SNAPSHOTS=1` and commit the file.
 
-const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/client.rs"));
+use nebius_tokenfactory_codegen::surface::{extract, Kind};
 
-/// The declaration lines of the generated code: `pub` items and fields,
-/// and enum variants, without bodies and doc comments.
-fn surface(code: &str) -> String {
-    let mut out = String::new();
-    let mut in_enum = false;
-    for line in code.lines() {
-        let trimmed = line.trim();
-        let indent = line.len() - line.trim_start().len();
-        if trimmed.starts_with("pub ") {
-            in_enum = trimmed.starts_with("pub enum ");
-            let decl = trimmed
-                .split(['{', '='])
-                .next()
-                .unwrap_or(trimmed)
-                .trim_end();
-            out.push_str(&format!("{}{decl}\n", " ".repeat(indent)));
-        } else if in_enum && trimmed == "}" {
-            in_enum = false;
-        } else if in_enum
-            && !trimmed.starts_with("//")
-            && !trimmed.starts_with('#')
-            && !trimmed.is_empty()
-        {
-            out.push_str(&format!(
-                "{}{}\n",
-                " ".repeat(indent),
-                trimmed.trim_end_matches(',')
-            ));
-        }
-    }
-    out
-}
+const GENERATED: &str = include_str!(concat!(env!("OUT_DIR"), "/generated.rs"));
 
 #[test]
 fn generated_public_surface_matches_the_snapshot() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/surface.txt");
-    let actual = surface(GENERATED);
+    let actual = extract(GENERATED).unwrap().render();
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(path, &actual).unwrap();
     }
@@ -75,14 +46,23 @@ fn diff_lines(expected: &str, actual: &str) -> Vec<String> {
 }
 
 #[test]
-fn surface_sees_renames() {
-    let before = surface(
-        "pub struct A {\n    pub x: i64,\n}\npub enum E {\n    One,\n    Two(String),\n}\n",
-    );
+fn the_surface_writes_types_in_full() {
+    let surface = extract(GENERATED).unwrap();
+    // What the old line-based snapshot cut short at the first `<`.
+    let rows = surface
+        .get("types::CreateDatasetRequestUpload.rows")
+        .unwrap();
+    assert_eq!(rows.kind, Kind::Field);
     assert_eq!(
-        before,
-        "pub struct A\n    pub x: i64,\npub enum E\n    One\n    Two(String)\n"
+        rows.signature,
+        "::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>"
     );
-    let after = surface("pub struct B {\n    pub x: i64,\n}\n");
-    assert_ne!(before, after);
+    let send = surface.get("builder::CreateDataset::send").unwrap();
+    assert!(
+        send.signature.ends_with(
+            "-> ::std::result::Result<types::CreateDatasetResponse, ::nebius_tokenfactory_runtime::Error>"
+        ),
+        "{}",
+        send.signature
+    );
 }

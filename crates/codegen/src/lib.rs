@@ -21,6 +21,7 @@ mod error;
 mod generate;
 pub mod names;
 pub mod normalize;
+pub mod surface;
 
 pub use emit::open_enum;
 pub use error::Error;
