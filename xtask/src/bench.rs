@@ -133,6 +133,22 @@ pub fn run(megabytes: f64, out: &mut dyn Write) {
         report.changes().count(),
         report.count(Severity::Breaking),
     );
+    // The Rust verdicts generate both clients and compare their surfaces.
+    let started = Instant::now();
+    match diff::diff_generated(&old, &new) {
+        Ok(report) => {
+            let _ = writeln!(
+                out,
+                "  with the Rust API (generate both, extract and compare the surfaces): {:.0} ms\n  found {} Rust API changes ({} compile breaks)",
+                started.elapsed().as_secs_f64() * 1e3,
+                report.rust.len(),
+                report.rust_count(diff::rust::Verdict::CompileBreak),
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "  with the Rust API: {e}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,15 @@ pub enum Error {
     /// The codegen pipeline refused the new document.
     #[error("the new document does not generate a client ({0}); openapi.json is unchanged: fix the codegen passes, or report the upstream document")]
     Generation(#[from] nebius_tokenfactory_codegen::Error),
+    /// A document of a comparison does not generate a client, so the Rust
+    /// APIs cannot be compared.
+    #[error("the {which} document does not generate a client, so the Rust APIs cannot be compared ({reason}); `--wire-only` compares the documents alone")]
+    Compare {
+        /// `old` or `new`.
+        which: &'static str,
+        /// What the generator said.
+        reason: String,
+    },
     /// Breaking changes were found and `--allow-breaking` was not given.
     #[error("{0} breaking change(s) found; openapi.json is unchanged: review the report, then rerun with `--allow-breaking`")]
     Breaking(usize),

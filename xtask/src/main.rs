@@ -25,9 +25,12 @@ usage:
       --report PATH     also write the report to PATH (.json, .md, or text)
       --root PATH       the repository root (default: this workspace)
 
-  cargo xtask diff OLD NEW [--format text|markdown|json] [--fail-on breaking|any]
+  cargo xtask diff OLD NEW [--format text|markdown|json] [--fail-on breaking|any] [--wire-only]
       Print the change report between two documents (paths or URLs; JSON or YAML;
-      OpenAPI 3.0 or 3.1). --fail-on makes it exit 1 on breaking changes, or on any.
+      OpenAPI 3.0 or 3.1): both are generated, and the Rust APIs of the two clients
+      compared (compile breaks first), beside the changes on the wire.
+      --fail-on    exit 1 on breaking changes, or on any
+      --wire-only  compare the documents alone, without generating (faster)
 
   cargo xtask bench-diff [--size-mb N]
       Time the report on two synthetic documents of about N MB (default 5).
@@ -44,6 +47,7 @@ enum Command {
         new: Source,
         format: Format,
         fail_on: FailOn,
+        wire_only: bool,
     },
     BenchDiff {
         megabytes: f64,
@@ -88,6 +92,7 @@ fn parse(args: Vec<String>) -> Result<Command> {
         }
         "diff" => {
             let (mut sources, mut format, mut fail_on) = (Vec::new(), Format::Text, FailOn::Never);
+            let mut wire_only = false;
             while let Some(arg) = args.next() {
                 match arg.as_str() {
                     "--format" => {
@@ -109,6 +114,7 @@ fn parse(args: Vec<String>) -> Result<Command> {
                             }
                         }
                     }
+                    "--wire-only" => wire_only = true,
                     flag if flag.starts_with("--") => {
                         return Err(Error::Usage(format!("unknown argument `{flag}` for diff")))
                     }
@@ -123,6 +129,7 @@ fn parse(args: Vec<String>) -> Result<Command> {
                 new,
                 format,
                 fail_on,
+                wire_only,
             })
         }
         "bench-diff" => {
@@ -169,8 +176,9 @@ fn execute(command: Command) -> Result<()> {
             new,
             format,
             fail_on,
+            wire_only,
         } => {
-            diff::run(&old, &new, format, fail_on, &mut out)?;
+            diff::run(&old, &new, format, fail_on, wire_only, &mut out)?;
         }
         Command::BenchDiff { megabytes } => xtask::bench::run(megabytes, &mut out),
     }
@@ -221,14 +229,15 @@ mod tests {
     fn diff_flags() {
         assert_eq!(
             parse(args(
-                "diff a.json https://x/b.json --format json --fail-on breaking"
+                "diff a.json https://x/b.json --format json --fail-on breaking --wire-only"
             ))
             .unwrap(),
             Command::Diff {
                 old: Source::Path("a.json".into()),
                 new: Source::Url("https://x/b.json".into()),
                 format: Format::Json,
-                fail_on: FailOn::Breaking
+                fail_on: FailOn::Breaking,
+                wire_only: true,
             }
         );
     }

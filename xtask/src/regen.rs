@@ -125,7 +125,22 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
         Some(text) => spec::parse(text, &spec_path.display().to_string())?,
         None => json!({}),
     };
-    let report = diff::diff(&old, &new);
+    // The Rust verdicts need both clients; a vendored document the current
+    // codegen cannot generate gets the comparison of the documents alone.
+    let report = match panic::catch_unwind(AssertUnwindSafe(|| diff::diff_generated(&old, &new))) {
+        Ok(Ok(report)) => report,
+        Ok(Err(e)) => {
+            let _ = writeln!(out, "note: {e}; the report compares the documents alone");
+            diff::diff(&old, &new)
+        }
+        Err(_) => {
+            let _ = writeln!(
+                out,
+                "note: the code generator panicked on the vendored document; the report compares the documents alone"
+            );
+            diff::diff(&old, &new)
+        }
+    };
     let _ = write!(out, "\n{}", report.render(Format::Text));
     if let Some(path) = &options.report {
         spec::write_atomic(path, report.render(report_format(path)).as_bytes())?;

@@ -54,13 +54,33 @@ const SEED_PAIRS: &[(&str, &[Expected])] = &[
             "/paths/~1v1~1datasets/post/operationId",
         )],
     ),
+    // The SDK sends its key as `Authorization: Bearer`, which satisfies
+    // both the old and the new requirement of these two.
     (
         "operation_security_changed.json",
-        &[("security_changed", P, "/paths/~1v1~1datasets/post/security")],
+        &[("security_changed", C, "/paths/~1v1~1datasets/post/security")],
     ),
     (
         "security_changed.json",
-        &[("security_changed", P, "/security")],
+        &[("security_changed", C, "/security")],
+    ),
+    // An API key in a header of its own: no client sends one.
+    (
+        "security_api_key.json",
+        &[
+            ("security_changed", B, "/paths/~1v1~1datasets/post/security"),
+            ("security_changed", B, "/security"),
+            (
+                "security_changed",
+                P,
+                "/components/securitySchemes/HTTPBearer",
+            ),
+            (
+                "security_changed",
+                C,
+                "/components/securitySchemes/APIKeyHeader",
+            ),
+        ],
     ),
     (
         "request_property_added_required.json",
@@ -382,28 +402,47 @@ fn parameters_and_a_recursive_schema_across_3_0_yaml_and_3_1_json() {
 fn the_cli_prints_each_format_and_applies_fail_on() {
     let (old, new) = (seed(), fixture("response_property_removed_required.json"));
     let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
-    let (code, text, _) = xtask(&["diff", old, new]);
+    // The documents alone: one change on the wire.
+    let (code, text, _) = xtask(&["diff", old, new, "--wire-only"]);
     assert_eq!(code, 0);
     assert!(
         text.contains("1 breaking, 0 potentially breaking, 0 compatible"),
         "{text}"
     );
     assert!(text.contains("schema CreateDatasetResponse"), "{text}");
+    assert!(!text.contains("Rust API"), "{text}");
+    // With the generated clients: the field is gone from the response type
+    // and its builder, two compile breaks beside the wire change.
+    let (code, text, _) = xtask(&["diff", old, new]);
+    assert_eq!(code, 0);
+    assert!(
+        text.contains("3 breaking, 0 potentially breaking, 0 compatible"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[compile-break] `types::CreateDatasetResponse.folder` removed"),
+        "{text}"
+    );
     let (_, markdown, _) = xtask(&["diff", old, new, "--format", "markdown"]);
     assert!(
         markdown.contains("| breaking | `response_property_removed_required` |"),
         "{markdown}"
     );
+    assert!(
+        markdown.contains("#### Compile breaks\n\n- `types::CreateDatasetResponse.folder` (from `/components/schemas/CreateDatasetResponse/properties/folder`)\n  ```diff\n  - types::CreateDatasetResponse.folder field ::std::string::String\n"),
+        "{markdown}"
+    );
     let (_, json, _) = xtask(&["diff", old, new, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(json["summary"]["breaking"], 1);
+    assert_eq!(json["summary"]["breaking"], 3);
     assert_eq!(
         json["groups"][0]["subject"]["name"],
         "CreateDatasetResponse"
     );
+    assert_eq!(json["rust"][0]["verdict"], "compile-break");
     let (code, _, stderr) = xtask(&["diff", old, new, "--fail-on", "breaking"]);
     assert_eq!(code, 1);
-    assert_eq!(stderr, "error: 1 change(s) at or above `breaking` found\n");
+    assert_eq!(stderr, "error: 3 change(s) at or above `breaking` found\n");
     let compatible = fixture("response_property_added.json");
     let compatible = compatible.to_str().unwrap();
     assert_eq!(

@@ -25,5 +25,5 @@ pub mod surface;
 
 pub use emit::open_enum;
 pub use error::Error;
-pub use generate::{generate, Generated, Options};
+pub use generate::{generate, generate_with_surface, Generated, Options};
 pub use normalize::{normalize, Degraded, Diagnostics, Skipped};

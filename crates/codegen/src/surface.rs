@@ -147,6 +147,11 @@ impl Surface {
 pub fn extract(file: &str) -> Result<Surface, Error> {
     let file: syn::File = syn::parse_str(file)
         .map_err(|e| Error::Generation(format!("the generated file does not parse: {e}")))?;
+    of_file(&file)
+}
+
+/// The surface of a generated file, parsed.
+pub(crate) fn of_file(file: &syn::File) -> Result<Surface, Error> {
     // The file is one module holding the client.
     let items = file
         .items

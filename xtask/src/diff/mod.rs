@@ -3,8 +3,12 @@
 //!
 //! [`diff`] compares operations ([`operations`]), security, and component
 //! schemas ([`components`]); [`schema`] compares two schemas structurally,
-//! and [`kind`] says what each finding means for the client. The report
-//! ([`report`]) prints as text, markdown or JSON.
+//! and [`kind`] says what each finding means for the client on the wire.
+//! [`diff_generated`] also generates both clients and compares their Rust
+//! surfaces ([`rust`]): the verdicts about users' code come from the
+//! generator, not from rules restated here, and so do the method names and
+//! what the generator leaves out. The report ([`report`]) prints as text,
+//! markdown or JSON.
 //!
 //! ```
 //! use serde_json::json;
@@ -22,6 +26,7 @@ pub mod components;
 pub mod kind;
 pub mod operations;
 pub mod report;
+pub mod rust;
 pub mod schema;
 
 use crate::error::{Error, Result};
@@ -52,7 +57,61 @@ pub fn diff(old: &Value, new: &Value) -> Report {
         old_version: version(old),
         new_version: version(new),
         groups,
+        ..Report::default()
     }
+}
+
+/// The report of [`diff`], with the changes to the generated Rust API:
+/// both documents are generated, and their clients' surfaces compared.
+/// New operations are announced by the method the new client has, or as
+/// left out, with the generator's reason.
+pub fn diff_generated(old: &Value, new: &Value) -> Result<Report> {
+    use nebius_tokenfactory_codegen::{generate_with_surface, Options};
+    let client = |doc: &Value, which: &'static str| {
+        generate_with_surface(doc, &Options::default()).map_err(|e| Error::Compare {
+            which,
+            reason: e.to_string(),
+        })
+    };
+    // The two generations are independent: one per core.
+    let (old_result, new_result) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| client(old, "old"));
+        let new = client(new, "new");
+        (old.join(), new)
+    });
+    let (old_client, old_surface) = old_result.map_err(|_| Error::Compare {
+        which: "old",
+        reason: "the code generator panicked".into(),
+    })??;
+    let (new_client, new_surface) = new_result?;
+    let mut report = diff(old, new);
+    report.rust = rust::compare(
+        &old_surface,
+        &new_surface,
+        &old_client.document,
+        &new_client.document,
+    );
+    operations::name_new_methods(
+        &mut report,
+        &new_surface,
+        &new_client.document,
+        &new_client.diagnostics.skipped,
+    );
+    report.generator = new_client
+        .diagnostics
+        .skipped
+        .iter()
+        .map(|s| format!("left out: {s}"))
+        .chain(
+            new_client
+                .diagnostics
+                .degraded
+                .iter()
+                .map(|d| format!("degraded: {d}")),
+        )
+        .chain(new_client.diagnostics.notes.iter().cloned())
+        .collect();
+    Ok(report)
 }
 
 /// When `cargo xtask diff` exits non-zero.
@@ -66,17 +125,24 @@ pub enum FailOn {
     Any,
 }
 
-/// `cargo xtask diff OLD NEW`: prints the report to `out` and applies `--fail-on`.
+/// `cargo xtask diff OLD NEW`: prints the report to `out` and applies
+/// `--fail-on`. `wire_only` skips generating the clients (and so the Rust
+/// verdicts), for speed.
 pub fn run(
     old: &Source,
     new: &Source,
     format: Format,
     fail_on: FailOn,
+    wire_only: bool,
     out: &mut dyn std::io::Write,
 ) -> Result<Report> {
     let old_doc = spec::load(old, spec::TIMEOUT)?;
     let new_doc = spec::load(new, spec::TIMEOUT)?;
-    let report = diff(&old_doc, &new_doc);
+    let report = if wire_only {
+        diff(&old_doc, &new_doc)
+    } else {
+        diff_generated(&old_doc, &new_doc)?
+    };
     let _ = out.write_all(report.render(format).as_bytes());
     let count = match fail_on {
         FailOn::Never => 0,

@@ -46,6 +46,50 @@ fn template(path: &str) -> String {
     out
 }
 
+/// Rewrites the `operation_added` explanations from what the generator
+/// made of the new document: the method the new client has for the
+/// operation (from its surface), or, for an operation the generator left
+/// out, that it is left out and why. `document` is the normalised
+/// document the new client was generated from.
+pub fn name_new_methods(
+    report: &mut super::report::Report,
+    surface: &nebius_tokenfactory_codegen::surface::Surface,
+    document: &Value,
+    skipped: &[nebius_tokenfactory_codegen::Skipped],
+) {
+    let methods = surface.methods();
+    for group in &mut report.groups {
+        let Subject::Operation { method, path, name } = &mut group.subject else {
+            continue;
+        };
+        let Some(change) = group
+            .changes
+            .iter_mut()
+            .find(|c| c.kind == ChangeKind::OperationAdded)
+        else {
+            continue;
+        };
+        if let Some(s) = skipped
+            .iter()
+            .find(|s| s.method == *method && template(&s.path) == template(path))
+        {
+            change.explanation = format!(
+                "new operation, which the generator leaves out: {}; the client has no method for it",
+                s.reason
+            );
+            continue;
+        }
+        let id = operations(document)
+            .into_iter()
+            .find(|(p, m, _)| m.eq_ignore_ascii_case(method) && template(p) == template(path))
+            .and_then(|(_, _, op)| op.get("operationId").and_then(Value::as_str));
+        if let Some(rust) = id.and_then(|id| methods.get(id)) {
+            *name = rust.to_string();
+            change.explanation = format!("new operation: a new method `client.{rust}()`");
+        }
+    }
+}
+
 /// The groups of operation changes: new-document order, then removed ones.
 pub fn compare(docs: Docs) -> Vec<Group> {
     let (old_names, new_names) = (method_names(docs.old), method_names(docs.new));
@@ -533,12 +577,13 @@ impl Sides<'_> {
             effective(self.docs.new, self.new_op),
         );
         if old != new {
+            let (severity, verdict) = auth_verdict(self.docs, old.as_ref(), new.as_ref());
             out.push(change(
                 ChangeKind::SecurityChanged,
-                Severity::PotentiallyBreaking,
+                severity,
                 format!("{}/security", self.new_ptr),
                 format!(
-                    "security requirements changed from {} to {}: the client does not apply security schemes itself (credentials go in its default headers), so check the credentials users configure",
+                    "security requirements changed from {} to {}: {verdict}",
                     show(old.as_ref()),
                     show(new.as_ref())
                 ),
@@ -593,12 +638,13 @@ pub fn security(docs: Docs) -> Option<Group> {
     let mut changes = Vec::new();
     let (old, new) = (docs.old.get("security"), docs.new.get("security"));
     if old != new {
+        let (severity, verdict) = auth_verdict(docs, old, new);
         changes.push(change(
             ChangeKind::SecurityChanged,
-            Severity::PotentiallyBreaking,
+            severity,
             "/security".into(),
             format!(
-                "the document's security requirements changed from {} to {}: the client does not apply them itself, so check the credentials users configure",
+                "the document's security requirements changed from {} to {}: {verdict}",
                 show(old),
                 show(new)
             ),
@@ -620,14 +666,30 @@ pub fn security(docs: Docs) -> Option<Group> {
                 ChangeKind::SecurityChanged,
                 Severity::PotentiallyBreaking,
                 location,
-                format!("security scheme `{name}` removed: credentials configured for it may stop working"),
+                format!("security scheme `{name}` removed: requirements that name it are judged where they change"),
             )),
-            Some(new) if new != scheme => changes.push(change(
-                ChangeKind::SecurityChanged,
-                Severity::PotentiallyBreaking,
-                location,
-                format!("security scheme `{name}` changed from {} to {}: check the credentials users configure", show(Some(scheme)), show(Some(new))),
-            )),
+            Some(new) if new != scheme => {
+                let (severity, verdict) = match (bearer_satisfies(scheme), bearer_satisfies(new)) {
+                    (true, false) => (
+                        Severity::Breaking,
+                        format!("the SDK sends its key as `Authorization: Bearer`, which {} is not: clients stop authenticating", describe(new)),
+                    ),
+                    (_, true) => (
+                        Severity::Compatible,
+                        "the SDK's bearer token still satisfies it".to_string(),
+                    ),
+                    (false, false) => (
+                        Severity::PotentiallyBreaking,
+                        "the SDK's bearer token satisfied neither".to_string(),
+                    ),
+                };
+                changes.push(change(
+                    ChangeKind::SecurityChanged,
+                    severity,
+                    location,
+                    format!("security scheme `{name}` changed from {} to {}: {verdict}", show(Some(scheme)), show(Some(new))),
+                ));
+            }
             Some(_) => {}
         }
     }
@@ -643,6 +705,79 @@ pub fn security(docs: Docs) -> Option<Group> {
         subject: Subject::Security,
         changes,
     })
+}
+
+/// What the SDK sends to authenticate: its API key, always, as
+/// `Authorization: Bearer <key>` (the runtime's transport). A requirement
+/// is judged by whether that header satisfies it.
+fn auth_verdict(docs: Docs, old: Option<&Value>, new: Option<&Value>) -> (Severity, String) {
+    match (satisfied(docs.old, old), satisfied(docs.new, new)) {
+        (_, Ok(())) => (
+            Severity::Compatible,
+            "the SDK's `Authorization: Bearer` key satisfies the new requirement".into(),
+        ),
+        (Ok(()), Err(why)) => (
+            Severity::Breaking,
+            format!("the SDK sends its key as `Authorization: Bearer`, and the new requirement asks for {why}: clients, old and new, stop authenticating"),
+        ),
+        (Err(_), Err(why)) => (
+            Severity::PotentiallyBreaking,
+            format!("the SDK's bearer key satisfied neither requirement; the new one asks for {why}"),
+        ),
+    }
+}
+
+/// Whether the SDK's bearer header satisfies `requirement` (OpenAPI's list
+/// of alternatives, each a set of schemes), in `doc`; else what it asks for.
+fn satisfied(doc: &Value, requirement: Option<&Value>) -> Result<(), String> {
+    let Some(alternatives) = requirement.and_then(Value::as_array) else {
+        return Ok(()); // no requirement
+    };
+    if alternatives.is_empty() {
+        return Ok(());
+    }
+    let mut asks = Vec::new();
+    for alternative in alternatives {
+        let Some(schemes) = alternative.as_object() else {
+            continue;
+        };
+        let unmet: Vec<String> = schemes
+            .keys()
+            .filter_map(|name| {
+                let scheme = doc.pointer(&format!("/components/securitySchemes/{}", escape(name)));
+                match scheme {
+                    Some(s) if bearer_satisfies(s) => None,
+                    Some(s) => Some(describe(s)),
+                    None => Some(format!("an undefined scheme `{name}`")),
+                }
+            })
+            .collect();
+        if unmet.is_empty() {
+            return Ok(());
+        }
+        asks.push(unmet.join(" and "));
+    }
+    Err(asks.join(", or "))
+}
+
+/// Whether an `Authorization: Bearer <key>` header satisfies `scheme`.
+fn bearer_satisfies(scheme: &Value) -> bool {
+    let field = |k: &str| scheme.get(k).and_then(Value::as_str).unwrap_or_default();
+    match field("type") {
+        "http" => field("scheme").eq_ignore_ascii_case("bearer"),
+        "oauth2" | "openIdConnect" => true,
+        _ => false,
+    }
+}
+
+/// A scheme in words: `an API key in the header X-API-Key`.
+fn describe(scheme: &Value) -> String {
+    let field = |k: &str| scheme.get(k).and_then(Value::as_str).unwrap_or_default();
+    match field("type") {
+        "apiKey" => format!("an API key in the {} `{}`", field("in"), field("name")),
+        "http" => format!("HTTP `{}` authentication", field("scheme")),
+        other => format!("a `{other}` scheme"),
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! its three renderings (text, markdown, JSON).
 
 use super::kind::{ChangeKind, Severity};
+use super::rust::{RustChange, Verdict};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -71,6 +72,12 @@ pub struct Report {
     pub new_version: String,
     /// Operations first, then security, then schemas.
     pub groups: Vec<Group>,
+    /// The changes to the generated Rust API, compile breaks first (empty
+    /// for a comparison of the documents alone).
+    pub rust: Vec<RustChange>,
+    /// What the generator left out, degraded or changed in the new
+    /// client, in its own words.
+    pub generator: Vec<String>,
 }
 
 /// How to print a report.
@@ -102,14 +109,33 @@ impl Report {
         self.groups.iter().flat_map(|g| g.changes.iter())
     }
 
-    /// How many changes have `severity`.
+    /// How many changes have `severity`: the wire changes, and the Rust
+    /// API's (a compile break is breaking; one for struct literals and
+    /// matches only, potentially breaking).
     pub fn count(&self, severity: Severity) -> usize {
-        self.changes().filter(|c| c.severity == severity).count()
+        let rust = self
+            .rust
+            .iter()
+            .filter(|c| {
+                severity
+                    == match c.verdict {
+                        Verdict::CompileBreak => Severity::Breaking,
+                        Verdict::LiteralBreak => Severity::PotentiallyBreaking,
+                        Verdict::Compatible => Severity::Compatible,
+                    }
+            })
+            .count();
+        self.changes().filter(|c| c.severity == severity).count() + rust
+    }
+
+    /// How many Rust API changes have `verdict`.
+    pub fn rust_count(&self, verdict: Verdict) -> usize {
+        self.rust.iter().filter(|c| c.verdict == verdict).count()
     }
 
     /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+        self.groups.is_empty() && self.rust.is_empty()
     }
 
     /// The report in `format`, ending with a newline.
@@ -141,6 +167,24 @@ impl Report {
             self.new_version,
             self.summary()
         );
+        if !self.rust.is_empty() {
+            let _ = writeln!(out, "\nRust API ({})", self.rust_summary());
+            for c in &self.rust {
+                let _ = writeln!(out, "  [{}] {}", c.verdict.as_str(), c.explanation());
+                if let Some(before) = &c.before {
+                    let _ = writeln!(out, "      - {before}");
+                }
+                if let Some(after) = &c.after {
+                    let _ = writeln!(out, "      + {after}");
+                }
+                if let Some(cause) = &c.cause {
+                    let _ = writeln!(out, "      from {cause}");
+                }
+            }
+        }
+        for line in &self.generator {
+            let _ = writeln!(out, "generator: {line}");
+        }
         for group in &self.groups {
             let _ = writeln!(out, "\n{}", group.subject.title());
             for c in &group.changes {
@@ -157,6 +201,15 @@ impl Report {
         out
     }
 
+    fn rust_summary(&self) -> String {
+        format!(
+            "{} compile breaks, {} for struct literals and matches only, {} compatible",
+            self.rust_count(Verdict::CompileBreak),
+            self.rust_count(Verdict::LiteralBreak),
+            self.rust_count(Verdict::Compatible)
+        )
+    }
+
     fn markdown(&self) -> String {
         let mut out = format!(
             "## API changes: `{}` → `{}`\n\n{}.\n",
@@ -164,10 +217,60 @@ impl Report {
             self.new_version,
             self.summary()
         );
+        if !self.rust.is_empty() {
+            let _ = write!(out, "\n### Rust API\n\n{}.\n", self.rust_summary());
+            for verdict in [
+                Verdict::CompileBreak,
+                Verdict::LiteralBreak,
+                Verdict::Compatible,
+            ] {
+                let changes: Vec<&RustChange> =
+                    self.rust.iter().filter(|c| c.verdict == verdict).collect();
+                if changes.is_empty() {
+                    continue;
+                }
+                let title = match verdict {
+                    Verdict::CompileBreak => "Compile breaks",
+                    Verdict::LiteralBreak => {
+                        "Compile breaks for struct literals and exhaustive matches"
+                    }
+                    Verdict::Compatible => "Compatible additions",
+                };
+                let _ = write!(out, "\n#### {title}\n\n");
+                for c in changes {
+                    let cause = c
+                        .cause
+                        .as_deref()
+                        .map(|p| format!(" (from `{p}`)"))
+                        .unwrap_or_default();
+                    let _ = writeln!(out, "- `{}`{cause}", c.key);
+                    if verdict == Verdict::Compatible {
+                        continue;
+                    }
+                    let _ = writeln!(out, "  ```diff");
+                    if let Some(before) = &c.before {
+                        let _ = writeln!(out, "  - {} {before}", c.key);
+                    }
+                    if let Some(after) = &c.after {
+                        let _ = writeln!(out, "  + {} {after}", c.key);
+                    }
+                    let _ = writeln!(out, "  ```");
+                }
+            }
+        }
+        if !self.generator.is_empty() {
+            let _ = write!(out, "\n### What the generator left out or changed\n\n");
+            for line in &self.generator {
+                let _ = writeln!(out, "- {}", line.replace('|', "\\|"));
+            }
+        }
+        if !self.groups.is_empty() {
+            let _ = write!(out, "\n### On the wire\n");
+        }
         for group in &self.groups {
             let _ = write!(
                 out,
-                "\n### {}\n\n| severity | kind | location | explanation |\n|---|---|---|---|\n",
+                "\n#### {}\n\n| severity | kind | location | explanation |\n|---|---|---|---|\n",
                 group.subject.title()
             );
             for c in &group.changes {
@@ -221,6 +324,8 @@ impl Report {
                 "compatible": self.count(Severity::Compatible),
             },
             "groups": groups,
+            "rust": self.rust.iter().map(RustChange::to_json).collect::<Vec<_>>(),
+            "generator": self.generator,
         })
     }
 }

@@ -64,6 +64,9 @@ pub struct Generated {
     /// and serde (`chrono`, `regress`, `uuid`): the crate that includes it
     /// must depend on them.
     pub crates: Vec<&'static str>,
+    /// The normalised document the client was generated from: what the
+    /// Rust names and types of the client trace back to.
+    pub document: Value,
 }
 
 /// The query parameters sent in `deepObject` style, by name.
@@ -87,6 +90,25 @@ fn deep_objects(doc: &Value) -> Vec<String> {
 ///
 /// The same input always gives byte-identical output.
 pub fn generate(spec: &Value, options: &Options) -> Result<Generated, Error> {
+    run(spec, options, false).map(|(generated, _)| generated)
+}
+
+/// [`generate`], and the public surface of the client
+/// ([`crate::surface`]), read from the code before it is written out (which
+/// spares parsing it again).
+pub fn generate_with_surface(
+    spec: &Value,
+    options: &Options,
+) -> Result<(Generated, crate::surface::Surface), Error> {
+    let (generated, surface) = run(spec, options, true)?;
+    Ok((generated, surface.unwrap_or_default()))
+}
+
+fn run(
+    spec: &Value,
+    options: &Options,
+    with_surface: bool,
+) -> Result<(Generated, Option<crate::surface::Surface>), Error> {
     let runtime: TokenStream = options
         .runtime
         .parse()
@@ -139,11 +161,19 @@ pub fn generate(spec: &Value, options: &Options) -> Result<Generated, Error> {
         syn::parse2(exemplars)
             .map_err(|e| Error::Generation(format!("unparsable exemplars: {e}")))?,
     );
-    let file = emit::module(client, mock, options, &api_version)?;
-    Ok(Generated {
-        file,
-        diagnostics,
-        api_version,
-        crates: out.crates,
-    })
+    let module = emit::module(client, mock, options)?;
+    let surface = with_surface
+        .then(|| crate::surface::of_file(&module))
+        .transpose()?;
+    let file = emit::text(&module, &api_version);
+    Ok((
+        Generated {
+            file,
+            diagnostics,
+            api_version,
+            crates: out.crates,
+            document: doc,
+        },
+        surface,
+    ))
 }
