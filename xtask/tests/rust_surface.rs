@@ -186,6 +186,14 @@ fn a_response_that_becomes_a_stream_changes_what_send_returns() {
             .unwrap();
         *content = json!({"application/jsonl": {"itemSchema": {"$ref": "#/components/schemas/CreateDatasetResponse"}}});
     });
+    let report = diff_generated(&seed_doc(), &new).unwrap();
+    assert!(
+        report
+            .generator
+            .contains(&"coverage: `create_dataset` gains JSON Lines through `send`".to_string()),
+        "{:?}",
+        report.generator
+    );
     assert_verdict(
         new.clone(),
         "builder::CreateDataset::send",

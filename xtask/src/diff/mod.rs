@@ -97,21 +97,70 @@ pub fn diff_generated(old: &Value, new: &Value) -> Result<Report> {
         &new_client.document,
         &new_client.diagnostics.skipped,
     );
-    report.generator = new_client
-        .diagnostics
-        .skipped
-        .iter()
-        .map(|s| format!("left out: {s}"))
+    let diagnostics = &new_client.diagnostics;
+    report.generator = coverage_changes(&old_client.document, &new_client.document)
+        .into_iter()
+        .chain(diagnostics.skipped.iter().map(|s| format!("left out: {s}")))
         .chain(
-            new_client
-                .diagnostics
+            diagnostics
                 .degraded
                 .iter()
                 .map(|d| format!("degraded: {d}")),
         )
-        .chain(new_client.diagnostics.notes.iter().cloned())
+        .chain(diagnostics.notes.iter().cloned())
         .collect();
     Ok(report)
+}
+
+/// How each operation of a generated client is called beyond JSON, by
+/// operation id, from the marks the codegen's `streams` and `multipart`
+/// passes leave on the document it generated from.
+fn coverage(document: &Value) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for (_, _, op) in operations::operations(document) {
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+            continue;
+        };
+        let mut ways = Vec::new();
+        if let Some(stream) = op.get("x-nebius-stream") {
+            let what = match stream.get("kind").and_then(Value::as_str) {
+                Some("EventStream") => "server-sent events",
+                Some("JsonLines") => "JSON Lines",
+                _ => "a binary download",
+            };
+            if stream.get("beside_json") == Some(&Value::Bool(true)) {
+                ways.push(format!("JSON, or {what} through `send_stream`"));
+            } else {
+                ways.push(format!("{what} through `send`"));
+            }
+        }
+        if op.get("x-nebius-multipart") == Some(&Value::Bool(true)) {
+            ways.push("a multipart form body".into());
+        }
+        if !ways.is_empty() {
+            out.insert(id.to_string(), ways.join(", and "));
+        }
+    }
+    out
+}
+
+/// The operations whose streaming, binary or multipart calls changed.
+fn coverage_changes(old: &Value, new: &Value) -> Vec<String> {
+    let (old, new) = (coverage(old), coverage(new));
+    let mut out = Vec::new();
+    for (id, now) in &new {
+        match old.get(id) {
+            Some(before) if before == now => {}
+            Some(before) => out.push(format!("coverage: `{id}` had {before}, now {now}")),
+            None => out.push(format!("coverage: `{id}` gains {now}")),
+        }
+    }
+    for (id, before) in &old {
+        if !new.contains_key(id) {
+            out.push(format!("coverage: `{id}` loses {before}"));
+        }
+    }
+    out
 }
 
 /// When `cargo xtask diff` exits non-zero.
