@@ -269,10 +269,11 @@ fn to_map(row: &Review) -> Result<Map<String, Value>> {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    // As `#[tokio::main]` builds it: a worker per core, so that the
-    // connection's task can send while the caller's task writes rows.
-    // `NEBIUS_BENCH_RUNTIME=current` gives the single-threaded runtime.
+/// The runtime an upload runs on: as `#[tokio::main]` builds it, a worker
+/// per core, so that the connection's task can send while the caller's
+/// task writes rows. `NEBIUS_BENCH_RUNTIME=current` gives the
+/// single-threaded runtime instead.
+fn upload_runtime() -> Result<tokio::runtime::Runtime> {
     let mut builder = match std::env::var("NEBIUS_BENCH_RUNTIME").as_deref() {
         Ok("current") => tokio::runtime::Builder::new_current_thread(),
         _ => tokio::runtime::Builder::new_multi_thread(),
@@ -280,10 +281,20 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(builder.enable_all().build()?)
 }
 
+/// The runtime of the small calls: one thread for the client, the other
+/// core for the sink. A call then costs what its own code costs; on a
+/// multi-threaded runtime, cross-thread wake-ups double a loopback round
+/// trip here and drown the difference between the kinds.
+fn call_runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
 /// Times one upload of `n` rows through `path`.
 fn upload(path: Path, n: usize) -> Result<()> {
     let sink = Sink::start()?;
-    let rt = runtime()?;
+    let rt = upload_runtime()?;
     let clients = Clients::new(&sink)?;
 
     // Open the connection, and check that the path sends the floor's request.
@@ -363,7 +374,7 @@ impl FromStr for Call {
 /// One kind alone is for profiling: `valgrind --tool=callgrind` of each, say.
 fn roundtrip(calls: usize, kinds: &[Call]) -> Result<()> {
     let sink = Sink::start()?;
-    let rt = runtime()?;
+    let rt = call_runtime()?;
     let clients = Clients::new(&sink)?;
     let row = rows::reviews(1);
     let api_body = clients.api_request(&row)?;

@@ -132,6 +132,20 @@ async fn a_real_server_receives_exactly_the_floors_json_chunked_or_buffered() {
         "the buffered body differs from the floor's"
     );
     assert_eq!(buffered.into_inner().name, "streamed");
+
+    // A small body goes whole, with a Content-Length.
+    let few = &rows[..10];
+    let small = client
+        .datasets()
+        .upload("streamed", "/f", few)
+        .send_with_response()
+        .await
+        .unwrap();
+    assert_eq!(small.headers()["x-body-transfer-encoding"], "none");
+    assert!(
+        server.body(3) == floor(few),
+        "the small body differs from the floor's"
+    );
 }
 
 #[tokio::test]

@@ -180,7 +180,7 @@ impl Transport {
                             status,
                             headers,
                             call,
-                            secrets: scope::current().secrets,
+                            secrets: scope::secrets(),
                         };
                         return Ok(Response::new(value.into_inner(), parts));
                     }

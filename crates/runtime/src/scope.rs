@@ -103,6 +103,12 @@ pub(crate) fn retries() -> u32 {
     CALL.try_with(|state| lock(state).retries).unwrap_or(0)
 }
 
+/// The credentials the running call has serialised (none outside a call).
+pub(crate) fn secrets() -> Vec<Secret> {
+    CALL.try_with(|state| lock(state).secrets.clone())
+        .unwrap_or_default()
+}
+
 /// A copy of the running call's state (empty outside a call).
 pub(crate) fn current() -> State {
     CALL.try_with(|state| lock(state).clone())

@@ -202,6 +202,8 @@ impl Transport {
         endpoint: &Endpoint,
     ) -> reqwest::Result<reqwest::Response> {
         let headers = request.headers_mut();
+        // Room for the three below, so that the map grows once at most.
+        headers.reserve(3);
         headers.insert(AUTHORIZATION, self.shared.auth.clone());
         headers.insert(USER_AGENT, self.shared.user_agent.clone());
         // As openai-python does: servers (and their logs) can tell a retry

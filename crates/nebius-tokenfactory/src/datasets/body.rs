@@ -7,18 +7,24 @@
 //! ([`super::progress::RowsBody`]): memory holds a few chunks, whatever the
 //! number of rows, and writing overlaps sending. No buffer is sized ahead
 //! from a guess. [`buffered`] writes the same bytes into one buffer, for
-//! servers that need a `Content-Length`.
+//! servers that need a `Content-Length`; so does [`within`], for bodies no
+//! longer than [`SMALL`], which a stream would only slow down.
 
 use super::progress::Chunk;
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+/// Bodies up to this size are sent whole, with a `Content-Length`: the
+/// channel and the chunked encoding of a stream cost more than they save
+/// on a small call (BENCHMARKS.md measures both).
+pub(crate) const SMALL: usize = 64 * 1024;
+
 /// How many bytes of rows a chunk gathers before it is sent.
-pub(crate) const CHUNK: usize = 256 * 1024;
+pub(crate) const CHUNK: usize = 1024 * 1024;
 
 /// How many chunks may wait between the writer and the connection.
-pub(crate) const DEPTH: usize = 4;
+pub(crate) const DEPTH: usize = 2;
 
 /// The arena the chunks are written into: room for those waiting, the one
 /// being written, and the one the connection holds.
@@ -95,15 +101,29 @@ pub(crate) fn buffered<R: Serialize>(
     fields: &UploadFields<'_>,
     rows: &[R],
 ) -> Result<Bytes, serde_json::Error> {
+    Ok(within(fields, rows, usize::MAX)?.expect("no body is longer than usize::MAX"))
+}
+
+/// The whole body, if it is no longer than `limit` bytes; `None` as soon
+/// as it is longer (so at most `limit` bytes of rows are written for
+/// nothing).
+pub(crate) fn within<R: Serialize>(
+    fields: &UploadFields<'_>,
+    rows: &[R],
+    limit: usize,
+) -> Result<Option<Bytes>, serde_json::Error> {
     let mut buf = fields.head();
     for (index, row) in rows.iter().enumerate() {
         if index > 0 {
             buf.push(b',');
         }
         serde_json::to_writer(&mut buf, row)?;
+        if buf.len() > limit {
+            return Ok(None);
+        }
     }
     buf.extend_from_slice(TAIL);
-    Ok(Bytes::from(buf))
+    Ok(Some(Bytes::from(buf)))
 }
 
 fn write<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) {
@@ -158,13 +178,13 @@ mod tests {
 
     #[tokio::test]
     async fn large_bodies_come_in_chunks_that_count_their_rows() {
-        let rows: Vec<Value> = (0..20_000)
+        let rows: Vec<Value> = (0..60_000)
             .map(|i| json!({"text": format!("row {i:>40}")}))
             .collect();
         let (body, marks) = streamed(&rows).await;
         assert!(marks.len() > 2, "{marks:?}");
         assert!(marks.windows(2).all(|w| w[0] < w[1]), "{marks:?}");
-        assert_eq!(marks.last(), Some(&20_000));
+        assert_eq!(marks.last(), Some(&60_000));
         assert_eq!(body, buffered(&fields(), &rows).unwrap());
     }
 

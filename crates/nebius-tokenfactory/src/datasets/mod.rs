@@ -117,8 +117,9 @@ enum SchemaSource {
 ///
 /// Every row is checked first, and nothing is sent unless all pass. The
 /// body is then written from the rows while it is sent (chunked, a few
-/// chunks in memory whatever the number of rows), and written again from
-/// them for each retry.
+/// megabytes in memory whatever the number of rows), and written again
+/// from them for each retry. A body of 64 KiB or less is written first and
+/// sent whole, with a Content-Length.
 #[must_use = "an upload does nothing until it is sent"]
 pub struct Upload<'c, 'r, R> {
     client: &'c Client,
@@ -159,7 +160,7 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
     }
 
     /// Calls `observer` as the body is sent: once per chunk of about a
-    /// quarter of a megabyte, with the rows and bytes the connection has
+    /// megabyte, with the rows and bytes the connection has
     /// taken so far (see [`Progress`]). Cheap enough to leave on.
     ///
     /// ```no_run
@@ -225,10 +226,16 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
                 .build()
                 .map_err(Into::into)
         };
-        if self.buffered {
-            let body = body::buffered(&fields, self.rows).map_err(|e| {
-                Error::InvalidInput(InvalidInput::one(Problem::field("rows", &e.to_string())))
-            })?;
+        // A small body, or one asked for whole, is written before the call.
+        let limit = if self.buffered {
+            usize::MAX
+        } else {
+            body::SMALL
+        };
+        let whole = body::within(&fields, self.rows, limit).map_err(|e| {
+            Error::InvalidInput(InvalidInput::one(Problem::field("rows", &e.to_string())))
+        })?;
+        if let Some(body) = whole {
             if let Some(observer) = &self.observer {
                 observer(&progress::Progress {
                     rows_sent: self.rows.len(),

@@ -55,22 +55,19 @@ impl ser::Error for Error {
 enum Place {
     /// The row itself.
     Row,
-    /// The value of a top-level column: `null` is allowed only if nullable.
+    /// The value of a struct field at the top: its column is looked up
+    /// only if a `null` lands there, which is rare.
+    Field {
+        /// The field's position among the struct's fields.
+        index: usize,
+        /// Its name.
+        key: &'static str,
+    },
+    /// The value of another top-level column: `null` is allowed only if
+    /// it is nullable.
     Column { nullable: bool },
     /// Inside a column's value, where anything goes.
     Nested,
-}
-
-impl Place {
-    /// Whether a `null` here needs the full check.
-    fn null_needs_check(self) -> bool {
-        match self {
-            // A null row is not an object: the full check says so.
-            Place::Row => true,
-            Place::Column { nullable } => !nullable,
-            Place::Nested => false,
-        }
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -87,9 +84,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The checker for the value of field number `index`, named `key`, of
+    /// The checker for the value of a struct field of this value.
+    fn struct_field(self, index: usize, key: &'static str) -> Self {
+        let place = match self.place {
+            Place::Row => Place::Field { index, key },
+            _ => Place::Nested,
+        };
+        Checker { place, ..self }
+    }
+
+    /// The checker for the value of a map entry (`key`, if a string) of
     /// this value.
-    fn field(self, index: usize, key: Option<&str>) -> Self {
+    fn map_entry(self, index: usize, key: Option<&str>) -> Self {
         let place = match self.place {
             Place::Row => Place::Column {
                 nullable: key.is_some_and(|key| self.column_is_nullable(index, key)),
@@ -110,6 +116,17 @@ impl<'a> Checker<'a> {
         column.is_some_and(|c| c.column_type.is_nullable())
     }
 
+    /// Whether a `null` here needs the full check.
+    fn null_needs_check(self) -> bool {
+        match self.place {
+            // A null row is not an object: the full check says so.
+            Place::Row => true,
+            Place::Field { index, key } => !self.column_is_nullable(index, key),
+            Place::Column { nullable } => !nullable,
+            Place::Nested => false,
+        }
+    }
+
     /// A scalar that is not null: at the row's place, the full check must
     /// say that a row is an object.
     fn scalar(self) -> Result<bool, Error> {
@@ -120,7 +137,7 @@ impl<'a> Checker<'a> {
         if finite {
             self.scalar()
         } else {
-            Ok(self.place.null_needs_check())
+            Ok(self.null_needs_check())
         }
     }
 
@@ -145,8 +162,15 @@ struct Compound<'a> {
 }
 
 impl Compound<'_> {
-    fn value<T: Serialize + ?Sized>(&mut self, key: Option<&str>, value: &T) -> Result<(), Error> {
-        let checker = self.checker.field(self.index, key);
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
+        let checker = self.checker.struct_field(self.index, key);
+        self.index += 1;
+        self.flagged |= value.serialize(checker)?;
+        Ok(())
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, key: Option<&str>, value: &T) -> Result<(), Error> {
+        let checker = self.checker.map_entry(self.index, key);
         self.index += 1;
         self.flagged |= value.serialize(checker)?;
         Ok(())
@@ -218,16 +242,16 @@ impl<'a> ser::Serializer for Checker<'a> {
         self.scalar()
     }
     fn serialize_none(self) -> Result<bool, Error> {
-        Ok(self.place.null_needs_check())
+        Ok(self.null_needs_check())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<bool, Error> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<bool, Error> {
-        Ok(self.place.null_needs_check())
+        Ok(self.null_needs_check())
     }
     fn serialize_unit_struct(self, _: &'static str) -> Result<bool, Error> {
-        Ok(self.place.null_needs_check())
+        Ok(self.null_needs_check())
     }
     fn serialize_unit_variant(
         self,
@@ -352,7 +376,7 @@ impl ser::SerializeMap for Compound<'_> {
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         let key = self.key.take();
-        self.value(key.as_deref(), value)
+        self.entry(key.as_deref(), value)
     }
     fn end(self) -> Result<bool, Error> {
         Compound::end(self)
@@ -367,7 +391,7 @@ impl ser::SerializeStruct for Compound<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.value(Some(key), value)
+        self.field(key, value)
     }
     fn end(self) -> Result<bool, Error> {
         Compound::end(self)
@@ -382,7 +406,7 @@ impl ser::SerializeStructVariant for Compound<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.value(Some(key), value)
+        self.field(key, value)
     }
     fn end(self) -> Result<bool, Error> {
         Compound::end(self)

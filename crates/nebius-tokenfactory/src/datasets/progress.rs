@@ -15,7 +15,7 @@ pub(crate) type Chunk = Result<(Bytes, usize), std::io::Error>;
 
 /// How far an upload has got: what the connection has taken of the body.
 ///
-/// Reported once per chunk of the body (a quarter of a megabyte or so),
+/// Reported once per chunk of the body (a megabyte or so),
 /// so an observer costs nothing worth measuring. A retry starts again
 /// from zero, with the next `attempt`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
