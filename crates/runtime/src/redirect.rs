@@ -20,7 +20,7 @@
 //! cannot be sent again from here. A redirect that drops the body is
 //! followed all the same; one to the same origin that keeps it ends the
 //! attempt, and the call makes the next attempt, with its body written
-//! afresh, to where the redirect led (see [`crate::call`]).
+//! afresh, to where the redirect led (see [`Transport::call_with`](crate::Transport::call_with)).
 
 use reqwest::header::{
     AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, TRANSFER_ENCODING,

@@ -11,7 +11,7 @@
 //!   the public `send` and `send_with_response` run them through
 //!   `Transport::call`, which retries, times out, traces and returns the
 //!   runtime's `Error`. No generated operation has a public way around the
-//!   runtime. Beyond JSON (see [`super::shapes`]):
+//!   runtime. Beyond JSON (see the `shapes` module):
 //!   - a streamed response makes `send` return the runtime's typed stream
 //!     (`EventStream<T>`, `JsonLines<T>` or `Download`);
 //!   - a stream beside JSON adds `send_stream`, which sets the body's

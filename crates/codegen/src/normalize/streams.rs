@@ -23,7 +23,7 @@
 //!   for it (`stream`), which `send_stream` sets and `send` clears.
 //!
 //! Runs after [`super::operation_names`] (names come from method names)
-//! and before [`super::component_names`] (which keeps the new components'
+//! and before the `component_names` pass (which keeps the new components'
 //! names apart from the others, and follows the `$ref`s written here).
 
 use super::request_bodies::{pascal_case, unique_name};

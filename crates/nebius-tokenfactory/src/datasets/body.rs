@@ -6,9 +6,9 @@
 //! larger) into a channel of [`DEPTH`] chunks that the request body reads
 //! ([`super::progress::RowsBody`]): memory holds a few chunks, whatever the
 //! number of rows, and writing overlaps sending. No buffer is sized ahead
-//! from a guess. [`buffered`] writes the same bytes into one buffer, for
-//! servers that need a `Content-Length`; so does [`within`], for bodies no
-//! longer than [`SMALL`], which a stream would only slow down.
+//! from a guess. [`within`] writes the same bytes into one buffer, for
+//! servers that need a `Content-Length` and for bodies no longer than
+//! [`SMALL`], which a stream would only slow down.
 
 use super::progress::Chunk;
 use bytes::{BufMut, Bytes, BytesMut};
@@ -96,7 +96,9 @@ pub(crate) async fn produce<R: Serialize>(
     let _ = chunks.send(Ok((buf.freeze(), rows.len()))).await;
 }
 
-/// The whole body in one buffer, grown as the rows are written.
+/// The whole body in one buffer, grown as the rows are written: what the
+/// tests compare every way of sending with.
+#[cfg(test)]
 pub(crate) fn buffered<R: Serialize>(
     fields: &UploadFields<'_>,
     rows: &[R],

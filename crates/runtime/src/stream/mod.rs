@@ -1,7 +1,7 @@
 //! Responses read as they arrive: server-sent events, JSON Lines and bytes.
 //!
 //! A streaming operation's call ends when the response headers arrive (see
-//! [`crate::call`]); its body is then read through one of these, each a
+//! [`Transport::call`](crate::Transport::call)); its body is then read through one of these, each a
 //! [`futures_core::Stream`] with bounded memory and an idle timeout:
 //!
 //! - [`EventStream`]: server-sent events (WHATWG framing, [`EventParser`]),
