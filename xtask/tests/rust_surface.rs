@@ -369,3 +369,90 @@ fn main() {
         "the report calls it a compile break; it has:\n{all}"
     );
 }
+
+/// Every edited copy of the seed in tests/fixtures goes through the
+/// generator: the Rust changes of each pair, with their verdicts and
+/// causes, are compared with tests/snapshots/rust_verdicts.md, so that a
+/// change in what the generator makes of a spec change is seen and
+/// reviewed. Every Rust change must be traced to the spec.
+#[test]
+fn every_seed_fixture_pair_gets_its_rust_verdicts_from_the_generated_clients() {
+    let dir = seed().parent().unwrap().parent().unwrap().to_path_buf();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        // params_new.json pairs with params_old.yaml, not with the seed.
+        .filter(|n| n.ends_with(".json") && n != "params_new.json")
+        .collect();
+    names.sort();
+    assert!(names.len() >= 30, "fixtures missing: {names:?}");
+    let mut snapshot = String::from(
+        "# Rust verdicts of the seed's fixture pairs\n\n\
+         `cargo test -p xtask --test rust_surface`: each edited copy of the seed in\n\
+         `xtask/tests/fixtures/` against the seed, both generated. Accept a reviewed\n\
+         change with `UPDATE_SNAPSHOTS=1`.\n",
+    );
+    let mut untraced = Vec::new();
+    for name in &names {
+        let new: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap();
+        let report = diff_generated(&seed_doc(), &new)
+            .unwrap_or_else(|e| panic!("{name}: the clients were not generated: {e}"));
+        snapshot.push_str(&format!("\n## {name}\n\n"));
+        if report.rust.is_empty() {
+            snapshot.push_str("- no change to the Rust API\n");
+        }
+        for change in &report.rust {
+            let cause = change.cause.as_deref().unwrap_or("(not traced)");
+            snapshot.push_str(&format!(
+                "- {} `{}` from `{cause}`\n",
+                change.verdict.as_str(),
+                change.key
+            ));
+            if change.cause.is_none() {
+                untraced.push(format!("{name}: {}", change.key));
+            }
+        }
+        for line in &report.generator {
+            snapshot.push_str(&format!("- generator: {line}\n"));
+        }
+    }
+    assert!(
+        untraced.is_empty(),
+        "Rust changes not traced to the spec: {untraced:#?}"
+    );
+    compare_with_snapshot("rust_verdicts.md", &snapshot);
+}
+
+/// Compares `text` with tests/snapshots/`name`, or writes it there when
+/// `UPDATE_SNAPSHOTS` is set.
+fn compare_with_snapshot(name: &str, text: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if let Some((line, (old, new))) = expected
+        .lines()
+        .zip(text.lines())
+        .enumerate()
+        .find(|(_, (old, new))| old != new)
+    {
+        panic!(
+            "{} differs from line {}:\n  expected: {old:?}\n  now:      {new:?}\n\
+             accept a reviewed change with UPDATE_SNAPSHOTS=1",
+            path.display(),
+            line + 1
+        );
+    }
+    assert_eq!(
+        expected.lines().count(),
+        text.lines().count(),
+        "{} has a different length; accept a reviewed change with UPDATE_SNAPSHOTS=1",
+        path.display()
+    );
+}

@@ -197,7 +197,9 @@ impl Reader<'_> {
                 }
                 syn::Item::Const(c) if is_pub(&c.vis) => {
                     let key = join(module, &c.ident.to_string());
-                    self.surface.add(key, Kind::Const, text(&c.ty), None);
+                    let operation_id = endpoint_operation_id(&c.expr);
+                    self.surface
+                        .add(key, Kind::Const, text(&c.ty), operation_id);
                 }
                 syn::Item::Impl(i) => self.implementation(module, i),
                 _ => {}
@@ -334,6 +336,26 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// The operation an `endpoints` constant describes: the string of its
+/// `operation_id` field.
+fn endpoint_operation_id(expr: &syn::Expr) -> Option<String> {
+    let syn::Expr::Struct(init) = expr else {
+        return None;
+    };
+    init.fields
+        .iter()
+        .find_map(|field| match (&field.member, &field.expr) {
+            (
+                syn::Member::Named(name),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(id),
+                    ..
+                }),
+            ) if name == "operation_id" => Some(id.value()),
+            _ => None,
+        })
 }
 
 fn is_pub(vis: &syn::Visibility) -> bool {
@@ -535,10 +557,18 @@ mod tests {
                     }
                 }
                 pub mod mock { pub struct Hidden; }
+                pub mod endpoints {
+                    pub const GET_THING: Endpoint = Endpoint { operation_id: "get_thing", method: "GET" };
+                }
             }
         "#,
         )
         .unwrap();
+        let endpoint = surface.get("endpoints::GET_THING").unwrap();
+        assert_eq!(
+            (endpoint.kind, endpoint.operation_id.as_deref()),
+            (Kind::Const, Some("get_thing"))
+        );
         let setter = surface.get("builder::GetThing::id").unwrap();
         assert_eq!(
             (setter.kind, setter.signature.as_str()),

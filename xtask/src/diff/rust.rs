@@ -189,7 +189,13 @@ impl<'a> Index<'a> {
             .flatten()
         {
             for (method, op) in item.as_object().into_iter().flatten() {
-                if let Some(id) = op.get("operationId").and_then(Value::as_str) {
+                // The operation's own id, and the id of its streaming call
+                // beside JSON, which the codegen's `streams` pass names.
+                let ids = [
+                    op.get("operationId"),
+                    op.pointer("/x-nebius-stream/stream_operation_id"),
+                ];
+                for id in ids.into_iter().flatten().filter_map(Value::as_str) {
                     operations.insert(id.to_string(), (path.clone(), method.clone()));
                 }
             }
