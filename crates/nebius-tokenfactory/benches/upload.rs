@@ -8,7 +8,7 @@
 //! ```text
 //! cargo bench -p nebius-tokenfactory --bench upload -- [MODE]
 //!   --quick                                          every measurement, small (the default)
-//!   upload --path typed|generated|floor --rows N     one upload of N rows
+//!   upload --path typed|buffered|generated|floor --rows N   one upload of N rows
 //!   roundtrip --calls N [--only sdk|raw|generated|raw-api]   N one-row calls per kind
 //! ```
 //!
@@ -37,7 +37,7 @@ type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 const USAGE: &str = "\
 modes, after `cargo bench -p nebius-tokenfactory --bench upload --`:
   --quick                                          every measurement, small (the default)
-  upload --path typed|generated|floor --rows N     one upload of N rows
+  upload --path typed|buffered|generated|floor --rows N   one upload of N rows
   roundtrip --calls N [--only sdk|raw|generated|raw-api]   N one-row calls per kind";
 
 const KEY: &str = "bench-key";
