@@ -59,6 +59,27 @@ async fn request_timeouts_and_too_early_are_retried_as_not_processed() {
     }
 }
 
+#[tokio::test]
+async fn the_servers_x_should_retry_decides_over_the_status() {
+    // An upload is a POST: a 400 is never retried, unless the server says
+    // to; a 429 always is, unless the server says not to.
+    let server = ScriptedServer::start(vec![
+        Reply::new(400, "{}").header("x-should-retry", "true"),
+        Reply::new(200, dataset_json("d")),
+    ]);
+    assert_eq!(upload(&server, Some(quick())).await.unwrap(), "d");
+    assert_eq!(server.received().len(), 2);
+
+    let server = ScriptedServer::start(vec![
+        Reply::new(429, r#"{"detail": "quota gone"}"#).header("x-should-retry", "false"),
+        Reply::new(200, dataset_json("d")),
+    ]);
+    let err = upload(&server, Some(quick())).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    assert!(!err.is_transient() && !err.is_safe_to_retry(), "{err:?}");
+    assert_eq!(server.received().len(), 1);
+}
+
 /// Serves `refusals`, then a success, to an upload whose own backoff is an
 /// hour: it succeeds only if every wait the server asked for was obeyed.
 async fn succeeds_after_the_servers_waits(mut replies: Vec<Reply>) {

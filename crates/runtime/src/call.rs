@@ -166,6 +166,7 @@ impl Transport {
                 operation_id: endpoint.operation_id,
                 attempts: retry + 1,
                 idempotent,
+                answered: None,
             };
             span.record("attempt", call.attempts);
             scope::record_attempt(retry);

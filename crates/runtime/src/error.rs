@@ -179,6 +179,19 @@ pub struct Call {
     pub attempts: u32,
     /// Whether repeating the operation has the effect of making it once.
     pub idempotent: bool,
+    /// What the response that ended the call said about repeating it (its
+    /// status, `Retry-After` and `x-should-retry`), where one came: the
+    /// same answer the retries followed.
+    pub(crate) answered: Option<Failure>,
+}
+
+impl Call {
+    /// What the response of `status` that ended the call said about
+    /// repeating it.
+    fn answered(&self, status: u16) -> Failure {
+        self.answered
+            .unwrap_or_else(|| Failure::of_status(status, None))
+    }
 }
 
 impl Error {
@@ -187,10 +200,10 @@ impl Error {
     /// `None` for failures before anything was sent.
     pub fn failure(&self) -> Option<Failure> {
         Some(match self {
-            Error::Validation { .. } => Failure::of_status(422, None),
-            Error::Authentication { status, .. } => Failure::of_status(*status, None),
-            Error::RateLimited { .. } => Failure::of_status(429, None),
-            Error::Api { status, .. } => Failure::of_status(*status, None),
+            Error::Validation { call, .. } => call.answered(422),
+            Error::Authentication { status, call, .. } => call.answered(*status),
+            Error::RateLimited { call, .. } => call.answered(429),
+            Error::Api { status, call, .. } => call.answered(*status),
             Error::Timeout { .. } => Failure::TIMEOUT,
             Error::Connection { source, .. } => Failure::of_transport(source),
             Error::Decode { .. } => Failure {
@@ -209,7 +222,8 @@ impl Error {
     /// Whether the failure is transient: the same call may succeed later.
     ///
     /// True for rate limits, 408, 425, 500, 502, 503 and 504, timeouts,
-    /// connection failures, and streams that fell silent or broke.
+    /// connection failures, and streams that fell silent or broke; a
+    /// server's `x-should-retry` decides over the status.
     pub fn is_transient(&self) -> bool {
         self.failure().is_some_and(|f| f.transient)
     }
@@ -355,6 +369,7 @@ mod tests {
             operation_id: "op",
             attempts: 1,
             idempotent,
+            answered: None,
         }
     }
 

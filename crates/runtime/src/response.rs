@@ -3,7 +3,7 @@
 
 use crate::error::{Call, Error, FieldError};
 use crate::rate_limits::RateLimits;
-use crate::retry::retry_after;
+use crate::retry::{retry_after, Failure};
 use crate::scrub::{cut, Scrubber};
 use crate::Secret;
 use reqwest::header::{HeaderMap, LOCATION};
@@ -110,8 +110,11 @@ pub(crate) fn error_from_response(
     headers: &HeaderMap,
     body: &[u8],
     scrub: &Scrubber<'_>,
-    call: Call,
+    mut call: Call,
 ) -> Error {
+    // What the response says about repeating the call, as the retries
+    // read it, so that the error answers the same.
+    call.answered = Some(Failure::of_status(status.as_u16(), Some(headers)));
     let request_id = request_id(headers).map(String::from);
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     if status == StatusCode::UNPROCESSABLE_ENTITY {
@@ -222,6 +225,7 @@ mod tests {
             operation_id: "op",
             attempts: 1,
             idempotent: false,
+            answered: None,
         }
     }
 
@@ -289,6 +293,26 @@ mod tests {
             "{}",
             text.len()
         );
+    }
+
+    #[test]
+    fn the_error_says_what_the_retries_read_from_the_response() {
+        // A POST (not idempotent): a bare 503 may have been processed, one
+        // with Retry-After was not, and the server's x-should-retry decides
+        // over the status either way.
+        for (status, headers, transient, safe) in [
+            (503, &[][..], true, false),
+            (503, &[("retry-after", "1")][..], true, true),
+            (400, &[("x-should-retry", "true")][..], true, true),
+            (429, &[("x-should-retry", "false")][..], false, false),
+        ] {
+            let err = error(status, "", headers);
+            assert_eq!(
+                (err.is_transient(), err.is_safe_to_retry()),
+                (transient, safe),
+                "{status} {headers:?}"
+            );
+        }
     }
 
     #[test]

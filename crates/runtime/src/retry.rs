@@ -21,6 +21,12 @@
 //! | 500, 502, 504; 503 without `Retry-After` | yes | maybe | yes | only with [`RetryPolicy::with_ambiguous_retries`] |
 //! | other 4xx (400, 401, 403, 404, 409, 422, ...) | no | yes | no | no |
 //! | other 5xx (501, 505, ...) | no | maybe | no | no |
+//! | any status with `x-should-retry: true` | yes | no | yes | yes |
+//! | any status with `x-should-retry: false` | no | yes | no | no |
+//!
+//! A server can decide for itself with `x-should-retry`, as OpenAI's does:
+//! `true` makes any status a failure that is transient and certainly not
+//! processed (retried whatever the method), `false` makes it final.
 //!
 //! An operation's idempotence follows its HTTP method, and can be set per
 //! operation ([`RetryPolicy::with_idempotent`]) or per call
@@ -103,8 +109,24 @@ impl Failure {
         processed: Processed::No,
     };
 
-    /// The failure a response status says, with its headers.
+    /// The failure a response status says, with its headers; the
+    /// server's `x-should-retry` overrides the status.
     pub fn of_status(status: u16, headers: Option<&HeaderMap>) -> Failure {
+        match headers.and_then(should_retry) {
+            Some(true) => {
+                return Failure {
+                    transient: true,
+                    processed: Processed::No,
+                }
+            }
+            Some(false) => {
+                return Failure {
+                    transient: false,
+                    processed: Processed::Yes,
+                }
+            }
+            None => {}
+        }
         let (transient, processed) = match status {
             408 | 425 | 429 => (true, Processed::No),
             503 if headers.is_some_and(|h| retry_after(h, SystemTime::now()).is_some()) => {
@@ -242,6 +264,15 @@ impl RetryPolicy {
 
 /// The wait a response asks for: `retry-after-ms`, then `Retry-After` in
 /// seconds, then as an HTTP date (relative to `now`).
+/// The server's `x-should-retry`: `true` or `false`, or nothing.
+fn should_retry(headers: &HeaderMap) -> Option<bool> {
+    match headers.get("x-should-retry")?.to_str().ok()?.trim() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| {
         headers
@@ -319,6 +350,27 @@ mod tests {
                 "{status}"
             );
         }
+    }
+
+    #[test]
+    fn the_server_decides_with_x_should_retry() {
+        let policy = RetryPolicy::default();
+        let retry = headers(&[("x-should-retry", "true")]);
+        let stop = headers(&[("x-should-retry", "false")]);
+        let unclear = headers(&[("x-should-retry", "perhaps")]);
+        // A 400 the server says to repeat is repeated, even for a POST.
+        let told = Failure::of_status(400, Some(&retry));
+        assert!(told.transient && told.processed == Processed::No);
+        assert!(policy.delay(0, told, false, Some(&retry)).is_some());
+        // A 429 it says not to repeat is not.
+        let forbidden = Failure::of_status(429, Some(&stop));
+        assert!(!forbidden.transient);
+        assert!(policy.delay(0, forbidden, true, Some(&stop)).is_none());
+        // Anything else leaves the status to decide.
+        assert_eq!(
+            Failure::of_status(429, Some(&unclear)),
+            Failure::of_status(429, None)
+        );
     }
 
     #[test]
