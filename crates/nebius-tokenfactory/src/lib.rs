@@ -99,3 +99,6 @@ pub use nebius_tokenfactory_api::runtime::retry;
 pub use nebius_tokenfactory_api::runtime::{
     Error, FieldError, RateLimits, RequestOptions, Response, RetryPolicy, Secret,
 };
+/// Header names and values (reqwest's), for
+/// [`RequestOptions::with_header`] and for reading a [`Response`]'s headers.
+pub use reqwest::header;

@@ -138,16 +138,10 @@ async fn rate_limit_headers_are_read_from_errors_and_responses() {
         Some(std::time::Duration::from_secs(90))
     );
     // Any generated operation keeps the headers with `send_with_response`.
-    let body =
-        serde_json::from_value::<nebius_tokenfactory::api::types::CreateDatasetRequest>(json!({
-            "name": "d", "folder": "/f", "schema": [{"name": "text", "type": {"name": "string"}}],
-            "rows": [{"text": "a"}]
-        }))
-        .unwrap();
     let response = c
         .api()
         .create_dataset()
-        .body(body)
+        .body(common::upload_request())
         .send_with_response()
         .await
         .unwrap();

@@ -17,6 +17,53 @@ fn assert_clean(what: &str, text: &str) {
     );
 }
 
+/// Headers of a view reach every request, generated or typed; the API key
+/// stays the client's; a sensitive value is a credential like the key.
+#[tokio::test]
+async fn headers_of_a_view_are_sent_and_their_credentials_scrubbed() {
+    use nebius_tokenfactory::header::{HeaderName, HeaderValue, AUTHORIZATION};
+    use nebius_tokenfactory::RequestOptions;
+    const GATEWAY_KEY: &str = "gw-key-do-not-print";
+    let echo = format!(r#"{{"detail": "gateway refused {GATEWAY_KEY}"}}"#);
+    let server = ScriptedServer::start(vec![
+        Reply::new(200, common::dataset_json("d")),
+        Reply::new(400, echo),
+    ]);
+    let mut key = HeaderValue::from_static(GATEWAY_KEY);
+    key.set_sensitive(true);
+    let options = RequestOptions::new()
+        .with_header(
+            HeaderName::from_static("x-team"),
+            HeaderValue::from_static("search"),
+        )
+        .with_header(HeaderName::from_static("x-gateway-key"), key)
+        .with_header(
+            AUTHORIZATION,
+            HeaderValue::from_static("Bearer not-the-key"),
+        );
+    assert!(!format!("{options:?}").contains(GATEWAY_KEY));
+    let c = client(&server.url).build().unwrap().with_options(options);
+    upload_reviews(&c).await.unwrap();
+    let err = c
+        .api()
+        .create_dataset()
+        .body(common::upload_request())
+        .send()
+        .await
+        .unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains(GATEWAY_KEY), "the gateway key shows: {text}");
+    assert!(text.contains("gateway refused [REDACTED]"), "{text}");
+    for request in server.received() {
+        assert_eq!(request.header("x-team"), Some("search"));
+        assert_eq!(request.header("x-gateway-key"), Some(GATEWAY_KEY));
+        assert_eq!(
+            request.header("authorization"),
+            Some(&*format!("Bearer {KEY}"))
+        );
+    }
+}
+
 #[tokio::test]
 async fn secrets_stay_out_of_debug_errors_and_traces() {
     let captured = CapturedLogs::default();

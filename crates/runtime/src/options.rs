@@ -1,4 +1,5 @@
-//! Settings one call can override: timeout, retries, idempotence.
+//! Settings one call can override: timeout, retries, idempotence, and
+//! headers of its own.
 //!
 //! They apply the same way to every operation, generated or not, because
 //! they ride on the client rather than on each operation's builder:
@@ -6,6 +7,7 @@
 //! view of the client (sharing its connections) whose calls use them.
 
 use crate::RetryPolicy;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::time::Duration;
 
 /// Overrides of the client's settings for the calls made through one view
@@ -34,6 +36,8 @@ pub struct RequestOptions {
     pub max_retries: Option<u32>,
     /// Whether the operation is idempotent, over its method and the policy.
     pub idempotent: Option<bool>,
+    /// Headers added to every request (see [`Self::with_header`]).
+    pub headers: HeaderMap,
 }
 
 impl RequestOptions {
@@ -73,9 +77,40 @@ impl RequestOptions {
         self
     }
 
-    /// These options, with `over`'s set fields in place of these.
+    /// Adds a header to every request made through the view: for a proxy
+    /// or gateway in front of the API, or a header the API adds before
+    /// the spec says so. A value marked sensitive
+    /// ([`HeaderValue::set_sensitive`]) is a credential: `Debug` never
+    /// prints it, and it is scrubbed from anything the server sends back,
+    /// as the API key is. `Authorization` (the API key), `User-Agent`
+    /// (see the client's builder) and `x-retry-count` stay the client's.
+    ///
+    /// ```
+    /// use nebius_tokenfactory_runtime::RequestOptions;
+    /// use reqwest::header::{HeaderName, HeaderValue};
+    ///
+    /// let mut key = HeaderValue::from_static("sk-gateway-123");
+    /// key.set_sensitive(true);
+    /// let options = RequestOptions::new()
+    ///     .with_header(HeaderName::from_static("x-team"), HeaderValue::from_static("search"))
+    ///     .with_header(HeaderName::from_static("x-gateway-key"), key);
+    /// let printed = format!("{options:?}");
+    /// assert!(printed.contains("search") && !printed.contains("sk-gateway-123"));
+    /// ```
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// These options, with `over`'s set fields in place of these, and its
+    /// headers over these.
     pub(crate) fn merged(&self, over: RequestOptions) -> RequestOptions {
+        let mut headers = self.headers.clone();
+        for (name, value) in &over.headers {
+            headers.insert(name.clone(), value.clone());
+        }
         RequestOptions {
+            headers,
             timeout: over.timeout.or(self.timeout),
             stream_idle_timeout: over.stream_idle_timeout.or(self.stream_idle_timeout),
             retry_policy: over.retry_policy.or_else(|| self.retry_policy.clone()),
@@ -102,5 +137,17 @@ mod tests {
         assert_eq!(merged.timeout, Some(Duration::from_secs(1)));
         assert_eq!(merged.max_retries, Some(0));
         assert_eq!(merged.idempotent, Some(true));
+    }
+
+    #[test]
+    fn headers_add_up_and_later_ones_win() {
+        let name = |n: &'static str| HeaderName::from_static(n);
+        let first = RequestOptions::new()
+            .with_header(name("x-a"), HeaderValue::from_static("1"))
+            .with_header(name("x-b"), HeaderValue::from_static("1"));
+        let merged = first
+            .merged(RequestOptions::new().with_header(name("x-b"), HeaderValue::from_static("2")));
+        assert_eq!(merged.headers["x-a"], "1");
+        assert_eq!(merged.headers["x-b"], "2");
     }
 }

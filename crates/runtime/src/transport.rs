@@ -5,9 +5,10 @@
 //! that hook call [`Transport::exec`], and no generated client compiles
 //! without it. One attempt there:
 //!
-//! - adds the bearer token (a header marked sensitive, so it never prints),
-//!   the user agent and [`RETRY_COUNT`], and joins cookie parameters into
-//!   one `Cookie`;
+//! - adds the headers of the view's [`RequestOptions`] (their credentials
+//!   known to the call, for scrubbing), then the bearer token (a header
+//!   marked sensitive, so it never prints), the user agent and
+//!   [`RETRY_COUNT`], and joins cookie parameters into one `Cookie`;
 //! - follows redirects by the rules of [`crate::redirect`];
 //! - reads the body of an error response, up to [`MAX_ERROR_BODY`], so that
 //!   a misbehaving server cannot fill memory; a success's body is read by
@@ -202,6 +203,15 @@ impl Transport {
         endpoint: &Endpoint,
     ) -> reqwest::Result<reqwest::Response> {
         let headers = request.headers_mut();
+        // The view's own headers first, so that the client's below win.
+        for (name, value) in &self.options.headers {
+            if value.is_sensitive() {
+                if let Ok(text) = value.to_str() {
+                    scope::remember_secret(&Secret::from(text));
+                }
+            }
+            headers.insert(name.clone(), value.clone());
+        }
         // Room for the three below, so that the map grows once at most.
         headers.reserve(3);
         headers.insert(AUTHORIZATION, self.shared.auth.clone());

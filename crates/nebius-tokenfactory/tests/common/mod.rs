@@ -297,6 +297,16 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for ThreadCapture {
 }
 
 /// A JSON body of a created dataset.
+/// A one-row upload request of the generated types, for calls through
+/// `client.api()`.
+pub fn upload_request() -> nebius_tokenfactory::api::types::CreateDatasetRequest {
+    serde_json::from_value(serde_json::json!({
+        "name": "d", "folder": "/f", "schema": [{"name": "text", "type": {"name": "string"}}],
+        "rows": [{"text": "a"}]
+    }))
+    .unwrap()
+}
+
 pub fn dataset_json(name: &str) -> String {
     serde_json::json!({
         "id": "ds-1", "name": name, "status": "PENDING",
