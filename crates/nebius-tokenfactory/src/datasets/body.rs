@@ -176,6 +176,21 @@ mod tests {
         );
         assert_eq!(marks, [2]);
         assert_eq!(body, buffered(&fields(), &rows).unwrap());
+        // The generated request type, from the spec, reads it as an upload.
+        let request: nebius_tokenfactory_api::types::CreateDatasetRequest =
+            serde_json::from_slice(&body).unwrap();
+        let nebius_tokenfactory_api::types::CreateDatasetRequest::Upload(upload) = request else {
+            panic!("not an upload: {request:?}");
+        };
+        assert_eq!(
+            (
+                upload.name.as_str(),
+                upload.folder.as_str(),
+                upload.rows.len()
+            ),
+            ("n", "/f", 2)
+        );
+        assert_eq!(upload.ai_project_id.as_deref(), Some("p"));
     }
 
     #[tokio::test]
