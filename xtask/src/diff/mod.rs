@@ -97,19 +97,38 @@ pub fn diff_generated(old: &Value, new: &Value) -> Result<Report> {
         &new_client.document,
         &new_client.diagnostics.skipped,
     );
-    let diagnostics = &new_client.diagnostics;
+    let (old_said, new_said) = (
+        diagnostics(&old_client.diagnostics),
+        diagnostics(&new_client.diagnostics),
+    );
     report.generator = coverage_changes(&old_client.document, &new_client.document)
         .into_iter()
-        .chain(diagnostics.skipped.iter().map(|s| format!("left out: {s}")))
         .chain(
-            diagnostics
-                .degraded
+            new_said
                 .iter()
-                .map(|d| format!("degraded: {d}")),
+                .filter(|line| !old_said.contains(*line))
+                .cloned(),
         )
-        .chain(diagnostics.notes.iter().cloned())
+        .chain(
+            old_said
+                .iter()
+                .filter(|line| !new_said.contains(*line))
+                .map(|line| format!("no longer: {line}")),
+        )
         .collect();
     Ok(report)
+}
+
+/// What the generator said of a client, a line each: what it left out,
+/// what it degraded, and its notes. The report keeps the lines that
+/// differ between the two clients; `cargo xtask regen` prints them all.
+fn diagnostics(d: &nebius_tokenfactory_codegen::Diagnostics) -> Vec<String> {
+    d.skipped
+        .iter()
+        .map(|s| format!("left out: {s}"))
+        .chain(d.degraded.iter().map(|x| format!("degraded: {x}")))
+        .chain(d.notes.iter().cloned())
+        .collect()
 }
 
 /// How each operation of a generated client is called beyond JSON, by

@@ -75,8 +75,9 @@ pub struct Report {
     /// The changes to the generated Rust API, compile breaks first (empty
     /// for a comparison of the documents alone).
     pub rust: Vec<RustChange>,
-    /// What the generator left out, degraded or changed in the new
-    /// client, in its own words.
+    /// What the generator leaves out, degrades or notes differently in
+    /// the new client than in the old, in its own words, and the
+    /// operations that gain or lose calls beyond JSON.
     pub generator: Vec<String>,
 }
 
