@@ -81,8 +81,8 @@ impl RequestOptions {
     /// or gateway in front of the API, or a header the API adds before
     /// the spec says so. A value marked sensitive
     /// ([`HeaderValue::set_sensitive`]) is a credential: `Debug` never
-    /// prints it, and it is scrubbed from anything the server sends back,
-    /// as the API key is. `Authorization` (the API key), `User-Agent`
+    /// prints it, it is scrubbed from anything the server sends back, and
+    /// it does not follow a redirect to another origin, as the API key. `Authorization` (the API key), `User-Agent`
     /// (see the client's builder) and `x-retry-count` stay the client's.
     ///
     /// ```

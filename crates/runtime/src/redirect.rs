@@ -10,8 +10,8 @@
 //! |---|---|
 //! | to plain http from https | never |
 //! | to the same origin (scheme, host, port) | always, with the request as it was |
-//! | 303 to another origin; 301 or 302 of a POST to another origin | yes, as a GET without body, token or cookies |
-//! | any other to another origin | only if the request has no body, and without token or cookies |
+//! | 303 to another origin; 301 or 302 of a POST to another origin | yes, as a GET without body, token, cookies or other sensitive headers |
+//! | any other to another origin | only if the request has no body, and without token, cookies or other sensitive headers |
 //!
 //! At most [`MAX_REDIRECTS`] in a row. A redirect that is not followed
 //! comes back as the response, and so as an error that names where it led.
@@ -140,8 +140,17 @@ fn next_request(
         return Next::Stop;
     }
     if !same_origin {
-        for header in [AUTHORIZATION, COOKIE] {
-            request.headers_mut().remove(header);
+        // The token, the cookies, and any header marked sensitive (a
+        // gateway key given through `RequestOptions::with_header`).
+        let headers = request.headers_mut();
+        let credentials: Vec<_> = headers
+            .iter()
+            .filter(|(_, value)| value.is_sensitive())
+            .map(|(name, _)| name.clone())
+            .chain([AUTHORIZATION, COOKIE])
+            .collect();
+        for name in credentials {
+            headers.remove(name);
         }
     }
     *request.url_mut() = next;
@@ -254,13 +263,18 @@ mod tests {
         .unwrap();
         assert_eq!(next.method(), Method::GET);
         assert!(next.body().is_none() && !next.headers().contains_key(AUTHORIZATION));
-        let next = followed(
-            request(Method::GET, "https://api.example/a", false),
-            &redirect(307, "https://files.example/b"),
-        )
-        .unwrap();
+        let mut get = request(Method::GET, "https://api.example/a", false);
+        let mut gateway_key = HeaderValue::from_static("gw-key");
+        gateway_key.set_sensitive(true);
+        get.headers_mut().insert("x-gateway-key", gateway_key);
+        get.headers_mut()
+            .insert("x-team", HeaderValue::from_static("search"));
+        let next = followed(get, &redirect(307, "https://files.example/b")).unwrap();
         assert_eq!(next.url().host_str(), Some("files.example"));
         assert!(!next.headers().contains_key(AUTHORIZATION));
+        // A header marked sensitive is a credential too; others go along.
+        assert!(!next.headers().contains_key("x-gateway-key"));
+        assert_eq!(next.headers()["x-team"], "search");
         assert!(followed(
             request(Method::GET, "https://api.example/a", false),
             &redirect(200, "https://files.example/b"),

@@ -262,8 +262,6 @@ impl RetryPolicy {
     }
 }
 
-/// The wait a response asks for: `retry-after-ms`, then `Retry-After` in
-/// seconds, then as an HTTP date (relative to `now`).
 /// The server's `x-should-retry`: `true` or `false`, or nothing.
 fn should_retry(headers: &HeaderMap) -> Option<bool> {
     match headers.get("x-should-retry")?.to_str().ok()?.trim() {
@@ -273,6 +271,8 @@ fn should_retry(headers: &HeaderMap) -> Option<bool> {
     }
 }
 
+/// The wait a response asks for: `retry-after-ms`, then `Retry-After` in
+/// seconds, then as an HTTP date (relative to `now`).
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| {
         headers
