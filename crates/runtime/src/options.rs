@@ -80,10 +80,11 @@ impl RequestOptions {
     /// Adds a header to every request made through the view: for a proxy
     /// or gateway in front of the API, or a header the API adds before
     /// the spec says so. A value marked sensitive
-    /// ([`HeaderValue::set_sensitive`]) is a credential: `Debug` never
-    /// prints it, it is scrubbed from anything the server sends back, and
-    /// it does not follow a redirect to another origin, as the API key. `Authorization` (the API key), `User-Agent`
-    /// (see the client's builder) and `x-retry-count` stay the client's.
+    /// ([`HeaderValue::set_sensitive`]) is a credential, like the API key:
+    /// `Debug` never prints it, it is scrubbed from anything the server
+    /// sends back, and it does not follow a redirect to another origin.
+    /// `Authorization` (the API key), `User-Agent` (see the client's
+    /// builder) and `x-retry-count` stay the client's.
     ///
     /// ```
     /// use nebius_tokenfactory_runtime::RequestOptions;
