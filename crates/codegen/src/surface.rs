@@ -297,7 +297,7 @@ impl Reader<'_> {
                 continue;
             }
             let key = format!("{owner}::{}", unraw(&f.sig.ident));
-            match setter_target(&f.sig) {
+            match setter_target(&f.sig).map(|t| text(&t)) {
                 // `fn name<V>(self, value: V) where V: TryInto<T>`: takes a `T`.
                 Some(target) if builder || module.ends_with("types::builder") => {
                     self.surface.add(key, Kind::Setter, target, None);
@@ -390,8 +390,9 @@ fn generics(generics: &syn::Generics, shape: String) -> String {
     }
 }
 
-/// The `T` of a setter `fn name<V>(self, value: V) where V: TryInto<T>`.
-fn setter_target(sig: &syn::Signature) -> Option<String> {
+/// The `T` of a setter `fn name<V>(self, value: V) where V: TryInto<T>`,
+/// as progenitor and typify write their builders' setters.
+pub(crate) fn setter_target(sig: &syn::Signature) -> Option<syn::Type> {
     let clause = sig.generics.where_clause.as_ref()?;
     clause.predicates.iter().find_map(|p| {
         let syn::WherePredicate::Type(p) = p else {
@@ -406,7 +407,10 @@ fn setter_target(sig: &syn::Signature) -> Option<String> {
                 return None;
             }
             match &last.arguments {
-                syn::PathArguments::AngleBracketed(a) => a.args.first().map(text),
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                }),
                 _ => None,
             }
         })

@@ -78,19 +78,28 @@ pub(crate) fn emit(doc: &Value, shapes: &Shapes, runtime: &TokenStream) -> Token
             .filter(|p| p.get(parameters::COOKIE) == Some(&Value::Bool(true)))
             .filter_map(|p| p.get("name").and_then(Value::as_str))
             .collect();
-        let media_type = media_type(op);
-        let text = format!("`{method} {path}`");
-        consts.push(quote! {
-            #[doc = #text]
-            pub const #name: Endpoint = Endpoint {
-                operation_id: #id,
-                method: #method,
-                path: #path,
-                response: #runtime::ResponseKind::#kind,
-                media_type: #media_type,
-                cookies: &[#(#cookies),*],
+        // One constant; a stream beside JSON gets a second, under its own id.
+        let endpoint =
+            |name: &syn::Ident, id: &str, kind: &syn::Ident, media_type: &str, text: &str| {
+                quote! {
+                    #[doc = #text]
+                    pub const #name: Endpoint = Endpoint {
+                        operation_id: #id,
+                        method: #method,
+                        path: #path,
+                        response: #runtime::ResponseKind::#kind,
+                        media_type: #media_type,
+                        cookies: &[#(#cookies),*],
+                    };
+                }
             };
-        });
+        consts.push(endpoint(
+            &name,
+            &id,
+            &kind,
+            &media_type(op),
+            &format!("`{method} {path}`"),
+        ));
         names.push(name);
         ids.push(id.clone());
         let Some(stream) = shapes.get(&id).and_then(|s| s.stream.as_ref()) else {
@@ -104,17 +113,7 @@ pub(crate) fn emit(doc: &Value, shapes: &Shapes, runtime: &TokenStream) -> Token
         let kind = quote::format_ident!("{}", stream.kind);
         let media_type = &stream.media_type;
         let text = format!("`{method} {path}`, answered as {media_type} (`send_stream`)");
-        consts.push(quote! {
-            #[doc = #text]
-            pub const #name: Endpoint = Endpoint {
-                operation_id: #stream_id,
-                method: #method,
-                path: #path,
-                response: #runtime::ResponseKind::#kind,
-                media_type: #media_type,
-                cookies: &[#(#cookies),*],
-            };
-        });
+        consts.push(endpoint(&name, &stream_id, &kind, media_type, &text));
         names.push(name);
         ids.push(stream_id);
     }

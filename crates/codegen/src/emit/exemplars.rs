@@ -304,38 +304,12 @@ fn setter_types(client: &syn::File) -> HashMap<(String, String), syn::Type> {
             let syn::ImplItem::Fn(f) = item else {
                 continue;
             };
-            if let Some(ty) = try_into_target(&f.sig) {
+            if let Some(ty) = crate::surface::setter_target(&f.sig) {
                 out.insert((name.clone(), f.sig.ident.to_string()), ty);
             }
         }
     }
     out
-}
-
-/// `T` of a `where V: std::convert::TryInto<T>` bound.
-fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
-    let clause = sig.generics.where_clause.as_ref()?;
-    clause.predicates.iter().find_map(|p| {
-        let syn::WherePredicate::Type(p) = p else {
-            return None;
-        };
-        p.bounds.iter().find_map(|b| {
-            let syn::TypeParamBound::Trait(t) = b else {
-                return None;
-            };
-            let last = t.path.segments.last()?;
-            if last.ident != "TryInto" {
-                return None;
-            }
-            match &last.arguments {
-                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
-                    syn::GenericArgument::Type(t) => Some(t.clone()),
-                    _ => None,
-                }),
-                _ => None,
-            }
-        })
-    })
 }
 
 /// The status and body of an operation's first success response.

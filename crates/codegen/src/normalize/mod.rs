@@ -152,6 +152,23 @@ impl fmt::Display for Degraded {
     }
 }
 
+/// `components.schemas` of `doc`, made if missing: where a pass puts the
+/// schemas it hoists out of operations.
+pub(crate) fn component_schemas(
+    doc: &mut Value,
+) -> Result<&mut serde_json::Map<String, Value>, Error> {
+    doc.as_object_mut()
+        .ok_or_else(|| Error::NotOpenApi("the document is not an object".into()))?
+        .entry("components")
+        .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| Error::NotOpenApi("`components` is not an object".into()))?
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(serde_json::Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| Error::NotOpenApi("`components.schemas` is not an object".into()))
+}
+
 /// Runs every pass of [`PASSES`] over `doc`, in order.
 pub fn normalize(mut doc: Value) -> Result<(Value, Diagnostics), Error> {
     if !doc.is_object() {

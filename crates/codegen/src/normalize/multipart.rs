@@ -125,17 +125,7 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
     if forms.is_empty() {
         return Ok(());
     }
-    let schemas = doc
-        .as_object_mut()
-        .expect("an OpenAPI document is an object")
-        .entry("components")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .ok_or_else(|| Error::NotOpenApi("`components` is not an object".into()))?
-        .entry("schemas")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .ok_or_else(|| Error::NotOpenApi("`components.schemas` is not an object".into()))?;
+    let schemas = super::component_schemas(doc)?;
     for name in replaced {
         schemas.remove(&name);
     }

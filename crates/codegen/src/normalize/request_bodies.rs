@@ -10,7 +10,7 @@
 
 use super::{visit, Diagnostics};
 use crate::Error;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// Moves inline object and union bodies into components.
 pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
@@ -55,18 +55,7 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
     if hoisted.is_empty() {
         return Ok(());
     }
-    let root = doc
-        .as_object_mut()
-        .expect("an OpenAPI document is an object");
-    let components = root.entry("components").or_insert_with(|| json!({}));
-    let schemas = components
-        .as_object_mut()
-        .ok_or_else(|| Error::NotOpenApi("`components` is not an object".into()))?
-        .entry("schemas")
-        .or_insert_with(|| Value::Object(Map::new()));
-    let schemas = schemas
-        .as_object_mut()
-        .ok_or_else(|| Error::NotOpenApi("`components.schemas` is not an object".into()))?;
+    let schemas = super::component_schemas(doc)?;
     for (name, body) in hoisted {
         schemas.insert(name, body);
     }

@@ -29,7 +29,7 @@
 use super::request_bodies::{pascal_case, unique_name};
 use super::{visit, Diagnostics};
 use crate::Error;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// The extension this pass writes on a streaming operation.
 pub const EXTENSION: &str = "x-nebius-stream";
@@ -137,17 +137,7 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
     if hoisted.is_empty() {
         return Ok(());
     }
-    let schemas = doc
-        .as_object_mut()
-        .expect("an OpenAPI document is an object")
-        .entry("components")
-        .or_insert_with(|| json!({}))
-        .as_object_mut()
-        .ok_or_else(|| Error::NotOpenApi("`components` is not an object".into()))?
-        .entry("schemas")
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .ok_or_else(|| Error::NotOpenApi("`components.schemas` is not an object".into()))?;
+    let schemas = super::component_schemas(doc)?;
     schemas.extend(hoisted);
     Ok(())
 }
