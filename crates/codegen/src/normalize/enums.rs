@@ -24,11 +24,7 @@ use serde_json::{json, Map, Value};
 /// Moves inline enums into components, and nullability onto references.
 pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
     let mut hoister = Hoister {
-        taken: doc
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .map(|s| s.keys().cloned().collect())
-            .unwrap_or_default(),
+        taken: visit::component_names(doc),
         hoisted: Vec::new(),
     };
     if let Some(schemas) = doc
@@ -40,11 +36,7 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
         }
     }
     visit::for_each_operation(doc, &mut |_, _, op| {
-        let operation = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .map(pascal_case)
-            .unwrap_or_default();
+        let operation = pascal_case(visit::operation_id(op));
         if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
             for param in params {
                 let name = param

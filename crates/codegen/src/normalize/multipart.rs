@@ -35,25 +35,13 @@ const MULTIPART: &str = "multipart/form-data";
 /// sent as a form.
 pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
     let reference = doc.clone();
-    let mut taken: Vec<String> = reference
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut taken = visit::component_names(&reference);
     // The forms, under their new names, and the components they replace.
     let mut forms: Vec<(String, Value)> = Vec::new();
     let mut replaced: Vec<String> = Vec::new();
     visit::for_each_operation(doc, &mut |path, method, op| {
-        let raw_id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .map(pascal_case)
-            .unwrap_or_default();
+        let raw_id = visit::operation_id(op).to_string();
+        let id = pascal_case(&raw_id);
         let Some(content) = op
             .pointer_mut("/requestBody/content")
             .and_then(Value::as_object_mut)

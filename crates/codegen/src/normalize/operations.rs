@@ -23,11 +23,7 @@ const JSON: &str = "application/json";
 pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
     let mut skipped = Vec::new();
     visit::for_each_operation(doc, &mut |path, method, op| {
-        let id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let id = visit::operation_id(op).to_string();
         let here = format!("{} {path} ({id})", method.to_uppercase());
         if let Some(content) = op
             .pointer_mut("/requestBody/content")

@@ -14,11 +14,7 @@ use serde_json::{json, Value};
 
 /// Moves inline object and union bodies into components.
 pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
-    let mut taken: Vec<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut taken = visit::component_names(doc);
     let mut hoisted: Vec<(String, Value)> = Vec::new();
 
     visit::for_each_operation(doc, &mut |_, _, op| {

@@ -54,22 +54,14 @@ pub fn kind_of(media_type: &str) -> Option<&'static str> {
 /// components.
 pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> {
     let reference = doc.clone();
-    let mut taken: Vec<String> = reference
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut taken = visit::component_names(&reference);
     let mut ids: Vec<String> = visit::operations(&reference)
         .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str))
         .map(String::from)
         .collect();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     visit::for_each_operation(doc, &mut |path, method, op| {
-        let id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let id = visit::operation_id(op).to_string();
         let flag = has_flag(op, &reference);
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
             return;

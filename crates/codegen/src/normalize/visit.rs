@@ -162,6 +162,24 @@ pub fn operations(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Val
         })
 }
 
+/// An operation's `operationId`, or `""` where it has none (the
+/// `operation_names` pass gives every operation one before the passes
+/// that read it).
+pub fn operation_id(op: &Value) -> &str {
+    op.get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// The names in `components.schemas`: taken, for a pass that adds
+/// components.
+pub fn component_names(doc: &Value) -> Vec<String> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
 fn walk_operation(op: &mut Value, at: &mut Pointer, f: &mut dyn FnMut(&str, &mut Value)) {
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         at.enter("parameters");
