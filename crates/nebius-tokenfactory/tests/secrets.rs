@@ -9,6 +9,20 @@ use nebius_tokenfactory::RetryPolicy;
 
 const S3_SECRET: &str = "s3-secret-do-not-print";
 
+/// An S3 import whose secret key is [`S3_SECRET`].
+fn s3_import() -> S3Import {
+    S3Import {
+        name: "d".into(),
+        folder: "/f".into(),
+        service_url: "https://s3.example".into(),
+        region: "r".into(),
+        uri: "s3://b/k".into(),
+        key_id: "id".into(),
+        secret_key: S3_SECRET.into(),
+        ai_project_id: None,
+    }
+}
+
 fn assert_clean(what: &str, text: &str) {
     assert!(!text.contains(KEY), "{what} shows the API key: {text}");
     assert!(
@@ -87,16 +101,7 @@ async fn secrets_stay_out_of_debug_errors_and_traces() {
     let err = upload_reviews(&c).await.unwrap_err();
     assert_clean("auth error", &format!("{err} {err:?}"));
 
-    let import = S3Import {
-        name: "d".into(),
-        folder: "/f".into(),
-        service_url: "https://s3.example".into(),
-        region: "r".into(),
-        uri: "s3://b/k".into(),
-        key_id: "id".into(),
-        secret_key: S3_SECRET.into(),
-        ai_project_id: None,
-    };
+    let import = s3_import();
     assert_clean("S3Import Debug", &format!("{import:?} {import:#?}"));
     let err = c.datasets().import_s3(import).send().await.unwrap_err();
     assert_clean("import error", &format!("{err} {err:?}"));
@@ -144,16 +149,7 @@ async fn validation_errors_that_quote_the_secret_are_scrubbed() {
     );
     let server = ScriptedServer::start(vec![Reply::new(422, detail)]);
     let c = client(&server.url).build().unwrap();
-    let import = S3Import {
-        name: "d".into(),
-        folder: "/f".into(),
-        service_url: "https://s3.example".into(),
-        region: "r".into(),
-        uri: "s3://b/k".into(),
-        key_id: "id".into(),
-        secret_key: S3_SECRET.into(),
-        ai_project_id: None,
-    };
+    let import = s3_import();
     let err = c.datasets().import_s3(import).send().await.unwrap_err();
     assert_clean("validation error", &format!("{err} {err:?}"));
     assert_eq!(
