@@ -4,8 +4,8 @@
 #   workspace_copy ROOT   sets COPY (the copy) and XTASK (its xtask binary),
 #                         and deletes the copy when the script exits
 #
-# The copy holds the files git knows, committed or not, but the real
-# FastAPI documents (large, and read from ROOT). All copies share one target
+# The copy holds the files git knows, committed or not, and sees ../shared
+# through a link beside it. All copies share one target
 # directory, ROOT/target/workspace-copy, so dependencies build once.
 
 workspace_copy() {
@@ -17,8 +17,11 @@ workspace_copy() {
   COPY=$work/workspace
   mkdir -p "$COPY"
   (cd "$root" && git ls-files -z --cached --others --exclude-standard \
-    | grep -zv '^crates/codegen/tests/real-fastapi/' \
     | xargs -0 cp --parents -t "$COPY")
+  # The copy sees the shared documents where the repository does, beside it.
+  if [ -d "$root/../shared" ]; then
+    ln -s "$(cd "$root/../shared" && pwd)" "$work/shared"
+  fi
   export CARGO_TARGET_DIR=$root/target/workspace-copy
   echo "==> building the xtask in the copy at $COPY"
   (cd "$COPY" && cargo build -q -p xtask)
