@@ -16,7 +16,6 @@ use std::fmt;
 #[derive(Clone)]
 pub struct Client {
     api: nebius_tokenfactory_api::Client,
-    ai_project_id: Option<String>,
 }
 
 impl fmt::Debug for Client {
@@ -24,7 +23,6 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.base_url())
             .field("transport", self.transport())
-            .field("ai_project_id", &self.ai_project_id)
             .finish()
     }
 }
@@ -40,8 +38,8 @@ impl Client {
         ClientBuilder::new()
     }
 
-    pub(crate) fn new(api: nebius_tokenfactory_api::Client, ai_project_id: Option<String>) -> Self {
-        Self { api, ai_project_id }
+    pub(crate) fn new(api: nebius_tokenfactory_api::Client) -> Self {
+        Self { api }
     }
 
     /// Every operation of the API, as generated from its OpenAPI document:
@@ -52,7 +50,7 @@ impl Client {
     }
 
     /// A view of this client whose calls use `options` (timeout, retries,
-    /// idempotence) over its own settings; it shares the connection pool.
+    /// idempotence, project, headers) over its own settings; it shares the connection pool.
     ///
     /// ```
     /// use nebius_tokenfactory::{Client, RequestOptions};
@@ -70,7 +68,6 @@ impl Client {
                 transport.http().clone(),
                 transport,
             ),
-            ai_project_id: self.ai_project_id.clone(),
         }
     }
 
@@ -84,9 +81,13 @@ impl Client {
         self.api.baseurl()
     }
 
-    /// The default AI Studio project, if one is configured.
+    /// The AI Studio project of this client's calls, if one is configured
+    /// ([`crate::ClientBuilder::with_ai_project_id`], or
+    /// [`RequestOptions::with_ai_project_id`] for a view): it goes with every
+    /// operation that takes one (an `ai_project_id` query parameter or body
+    /// property), unless the call sets its own.
     pub fn ai_project_id(&self) -> Option<&str> {
-        self.ai_project_id.as_deref()
+        self.transport().ai_project_id()
     }
 
     /// Dataset operations with typed rows.

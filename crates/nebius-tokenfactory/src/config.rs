@@ -125,7 +125,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The AI Studio project that calls use when they name none.
+    /// The AI Studio project of the client's calls: it goes with every
+    /// operation that takes one (the `ai_project_id` query parameter, or
+    /// body property, that the generator finds in the API's document), and
+    /// typed uploads, unless the call sets its own. Without it, calls send
+    /// none and the API uses the key's default project.
     pub fn with_ai_project_id(mut self, project: impl Into<String>) -> Self {
         self.ai_project_id = Some(project.into());
         self
@@ -207,13 +211,14 @@ impl ClientBuilder {
         config.timeout = self.timeout;
         config.stream_idle_timeout = self.stream_idle_timeout;
         config.retry = self.retry;
+        config.ai_project_id = self.ai_project_id;
         if let Some(agent) = self.user_agent {
             config.user_agent = agent;
         }
         let transport = Transport::new(config)?;
         let base_url = base.as_str().trim_end_matches('/');
         let api = nebius_tokenfactory_api::Client::new_with_client(base_url, http, transport);
-        Ok(crate::Client::new(api, self.ai_project_id))
+        Ok(crate::Client::new(api))
     }
 
     /// Checks the base URL: parseable, http(s), without credentials, a query

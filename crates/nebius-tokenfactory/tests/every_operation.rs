@@ -6,8 +6,9 @@
 //! its schemas) against httpmock. For each it checks that the bearer token
 //! is sent, that a 503 with `Retry-After` and then a success is retried,
 //! that an ambiguous 502 is retried only for idempotent methods, that
-//! error statuses come back as the SDK's `Error` naming the operation, and
-//! that the tracing span names it.
+//! error statuses come back as the SDK's `Error` naming the operation and
+//! the call, that the tracing span names it, and that the configured AI
+//! Studio project reaches every operation that takes one.
 //!
 //! On the vendored spec that is one operation. `scripts/every-operation`
 //! regenerates a copy of the workspace from the fuller fixture spec
@@ -20,6 +21,7 @@ use common::{CapturedLogs, KEY};
 use httpmock::prelude::*;
 use nebius_tokenfactory::api::endpoints::{self, Endpoint};
 use nebius_tokenfactory::api::mock::exemplars;
+use nebius_tokenfactory::api::runtime::ProjectParameter;
 use nebius_tokenfactory::{Client, Error, RetryPolicy};
 use std::time::Duration;
 
@@ -101,6 +103,41 @@ async fn every_operation_sends_the_token_and_decodes_its_success() {
 }
 
 #[tokio::test]
+async fn the_configured_project_reaches_every_operation_that_takes_one() {
+    const PROJECT: &str = "project-e2e";
+    let mut takes_one = 0;
+    for endpoint in endpoints::ALL {
+        let server = MockServer::start_async().await;
+        let client = Client::builder()
+            .with_api_key(KEY)
+            .with_base_url(server.base_url())
+            .with_ai_project_id(PROJECT)
+            .build()
+            .unwrap();
+        let mock = server.mock(|when, then| {
+            let when = when_attempt(when, endpoint, 0);
+            match endpoint.project {
+                Some(ProjectParameter::Query(name)) => when.query_param(name, PROJECT),
+                Some(ProjectParameter::Body(name)) => {
+                    when.body_includes(format!("\"{name}\":\"{PROJECT}\""))
+                }
+                None => when.query_param_missing("ai_project_id"),
+            };
+            then_success(then, endpoint);
+        });
+        takes_one += usize::from(endpoint.project.is_some());
+        call(&client, endpoint)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", endpoint.operation_id));
+        mock.assert();
+    }
+    println!(
+        "the project reached {takes_one} of {} operations (those that take one)",
+        endpoints::ALL.len()
+    );
+}
+
+#[tokio::test]
 async fn every_operation_retries_a_refusal_and_names_itself_in_its_span() {
     for endpoint in endpoints::ALL {
         let server = MockServer::start_async().await;
@@ -173,6 +210,11 @@ async fn every_operation_returns_the_sdks_error_naming_itself() {
         };
         assert_eq!(details[0].to_string(), "query.limit: Input should be valid");
         assert_eq!(err.call().unwrap().operation_id, endpoint.operation_id);
+        assert!(
+            endpoint.call.ends_with("().send()") || endpoint.call.ends_with("().send_stream()"),
+            "{}",
+            endpoint.call
+        );
 
         let server = MockServer::start_async().await;
         server.mock(|when, then| {

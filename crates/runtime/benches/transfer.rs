@@ -31,6 +31,8 @@ const DOWNLOAD: Endpoint = Endpoint {
     response: ResponseKind::Bytes,
     media_type: "application/octet-stream",
     cookies: &[],
+    project: None,
+    call: "download().send()",
 };
 
 const UPLOAD: Endpoint = Endpoint {
@@ -40,6 +42,8 @@ const UPLOAD: Endpoint = Endpoint {
     response: ResponseKind::Json,
     media_type: "application/json",
     cookies: &[],
+    project: None,
+    call: "upload().send()",
 };
 
 /// `VmHWM` or `VmRSS` of this process, in bytes.

@@ -2,10 +2,11 @@
 //!
 //! The generator writes one [`Endpoint`] constant per operation (in the
 //! generated crate's `endpoints` module): its id, method and path, what its
-//! success response is, and which of its parameters travel as cookies. The
+//! success response is, which of its parameters travel as cookies, where it
+//! takes the AI Studio project, and the Rust call that makes it. The
 //! runtime reads its decisions from there: whether an attempt reads the
-//! body before it ends, which failures may be retried, how the call is
-//! named in traces.
+//! body before it ends, which failures may be retried, where the
+//! configured project goes, how the call is named in errors and traces.
 
 /// One operation of the API, as the generator describes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +25,23 @@ pub struct Endpoint {
     /// Parameters that are cookies: the generated code sends each as a
     /// header of its name, and the runtime joins them into one `Cookie`.
     pub cookies: &'static [&'static str],
+    /// Where the operation takes the AI Studio project, if it does: the
+    /// project configured on the transport goes there, unless the call
+    /// names its own.
+    pub project: Option<ProjectParameter>,
+    /// The Rust call that makes this request, as a user writes it
+    /// (`create_chat_completion().send_stream()`): errors name it.
+    pub call: &'static str,
+}
+
+/// Where an operation takes the AI Studio project, by the parameter's
+/// name on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProjectParameter {
+    /// A query parameter.
+    Query(&'static str),
+    /// A property of the JSON body (of every arm, for a union body).
+    Body(&'static str),
 }
 
 /// What a successful response of an operation holds.
@@ -60,6 +78,8 @@ impl Endpoint {
             response: ResponseKind::Json,
             media_type: "application/json",
             cookies: &[],
+            project: None,
+            call: operation_id,
         }
     }
 

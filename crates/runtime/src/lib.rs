@@ -42,6 +42,7 @@ mod error;
 mod input;
 pub mod multipart;
 mod options;
+mod project;
 mod query;
 mod rate_limits;
 pub mod redirect;
@@ -55,7 +56,7 @@ mod tls;
 mod transport;
 
 pub use call::Attempt;
-pub use endpoint::{Endpoint, ResponseKind};
+pub use endpoint::{Endpoint, ProjectParameter, ResponseKind};
 pub use error::{Call, Error, FieldError, StreamFailure, API_KEY_ENV};
 pub use input::{InvalidInput, Problem, Problems, MAX_LISTED_PROBLEMS};
 pub use options::RequestOptions;

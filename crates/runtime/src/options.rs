@@ -1,5 +1,5 @@
-//! Settings one call can override: timeout, retries, idempotence, and
-//! headers of its own.
+//! Settings one call can override: timeout, retries, idempotence, the AI
+//! Studio project, and headers of its own.
 //!
 //! They apply the same way to every operation, generated or not, because
 //! they ride on the client rather than on each operation's builder:
@@ -36,6 +36,9 @@ pub struct RequestOptions {
     pub max_retries: Option<u32>,
     /// Whether the operation is idempotent, over its method and the policy.
     pub idempotent: Option<bool>,
+    /// The AI Studio project of the calls, over the client's: it goes to
+    /// every operation that takes one and is not given one by the call.
+    pub ai_project_id: Option<String>,
     /// Headers added to every request (see [`Self::with_header`]).
     pub headers: HeaderMap,
 }
@@ -74,6 +77,12 @@ impl RequestOptions {
     /// a failure that may have been processed.
     pub fn with_idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// Sets [`Self::ai_project_id`].
+    pub fn with_ai_project_id(mut self, project: impl Into<String>) -> Self {
+        self.ai_project_id = Some(project.into());
         self
     }
 
@@ -117,6 +126,7 @@ impl RequestOptions {
             retry_policy: over.retry_policy.or_else(|| self.retry_policy.clone()),
             max_retries: over.max_retries.or(self.max_retries),
             idempotent: over.idempotent.or(self.idempotent),
+            ai_project_id: over.ai_project_id.or_else(|| self.ai_project_id.clone()),
         }
     }
 }

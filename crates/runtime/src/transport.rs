@@ -6,7 +6,8 @@
 //! without it. One attempt there:
 //!
 //! - adds the headers of the view's [`RequestOptions`] (their credentials
-//!   known to the call, for scrubbing), then the bearer token (a header
+//!   known to the call, for scrubbing), the configured AI Studio project
+//!   where the operation takes one ([`crate::project`]), then the bearer token (a header
 //!   marked sensitive, so it never prints), the user agent and
 //!   [`RETRY_COUNT`], and joins cookie parameters into one `Cookie`;
 //! - follows redirects by the rules of [`crate::redirect`];
@@ -65,6 +66,9 @@ pub struct TransportConfig {
     pub stream_idle_timeout: Duration,
     /// How failed attempts are retried.
     pub retry: RetryPolicy,
+    /// The AI Studio project of every operation that takes one, where the
+    /// call names none.
+    pub ai_project_id: Option<String>,
 }
 
 impl TransportConfig {
@@ -77,6 +81,7 @@ impl TransportConfig {
             timeout: DEFAULT_TIMEOUT,
             stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
             retry: RetryPolicy::default(),
+            ai_project_id: None,
         }
     }
 }
@@ -97,6 +102,7 @@ pub(crate) struct Shared {
     pub timeout: Duration,
     pub stream_idle_timeout: Duration,
     pub retry: RetryPolicy,
+    pub ai_project_id: Option<String>,
 }
 
 impl fmt::Debug for Transport {
@@ -106,6 +112,7 @@ impl fmt::Debug for Transport {
             .field("timeout", &self.timeout())
             .field("stream_idle_timeout", &self.stream_idle_timeout())
             .field("retry", &self.policy())
+            .field("ai_project_id", &self.ai_project_id())
             .field("options", &self.options)
             .finish()
     }
@@ -129,6 +136,7 @@ impl Transport {
                 timeout: config.timeout,
                 stream_idle_timeout: config.stream_idle_timeout,
                 retry: config.retry,
+                ai_project_id: config.ai_project_id,
             }),
             options: RequestOptions::default(),
         })
@@ -163,6 +171,14 @@ impl Transport {
         self.options
             .stream_idle_timeout
             .unwrap_or(self.shared.stream_idle_timeout)
+    }
+
+    /// The AI Studio project of this view's calls, if one is configured.
+    pub fn ai_project_id(&self) -> Option<&str> {
+        self.options
+            .ai_project_id
+            .as_deref()
+            .or(self.shared.ai_project_id.as_deref())
     }
 
     /// The retry policy, with this view's options applied.
@@ -202,6 +218,9 @@ impl Transport {
         mut request: reqwest::Request,
         endpoint: &Endpoint,
     ) -> reqwest::Result<reqwest::Response> {
+        if let (Some(parameter), Some(project)) = (endpoint.project, self.ai_project_id()) {
+            crate::project::apply(&mut request, parameter, project);
+        }
         let headers = request.headers_mut();
         // The view's own headers first, so that the client's below win.
         for (name, value) in &self.options.headers {

@@ -96,6 +96,8 @@ const ENDPOINT: Endpoint = Endpoint {
     response: ResponseKind::EventStream,
     media_type: "text/event-stream",
     cookies: &[],
+    project: None,
+    call: "stream_things().send()",
 };
 
 /// Calls `url` as generated code does, leaving the body unread.

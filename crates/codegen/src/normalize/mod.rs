@@ -40,7 +40,7 @@ mod unions;
 mod version;
 
 pub use enums::is_open_enum;
-pub use operation_names::{method_names, MethodName};
+pub use operation_names::{method_names, rust_method_name, MethodName};
 
 /// One named step of the normalisation.
 pub struct Pass {

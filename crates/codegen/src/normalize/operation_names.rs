@@ -32,16 +32,23 @@ impl MethodName {
     /// The Rust method progenitor generates for this name: snake case, with
     /// `_` before a leading digit and after a keyword (`type` → `type_`).
     pub fn rust_name(&self) -> String {
-        let snake = self.name.to_snake_case();
-        let snake = match snake.chars().next() {
-            Some(c) if c.is_alphabetic() || c == '_' => snake,
-            _ => format!("_{snake}"),
-        };
-        if syn::parse_str::<syn::Ident>(&snake).is_err() {
-            format!("{snake}_")
-        } else {
-            snake
-        }
+        rust_method_name(&self.name)
+    }
+}
+
+/// The Rust method progenitor generates for the operation id `name` (after
+/// this pass): snake case, with `_` before a leading digit and after a
+/// keyword (`type` → `type_`).
+pub fn rust_method_name(name: &str) -> String {
+    let snake = name.to_snake_case();
+    let snake = match snake.chars().next() {
+        Some(c) if c.is_alphabetic() || c == '_' => snake,
+        _ => format!("_{snake}"),
+    };
+    if syn::parse_str::<syn::Ident>(&snake).is_err() {
+        format!("{snake}_")
+    } else {
+        snake
     }
 }
 
