@@ -1,12 +1,17 @@
 //! Generates the client from `openapi.json` into `OUT_DIR/generated.rs`.
 //!
-//! The work is done by `nebius-tokenfactory-codegen`: its normalisation
+//! The overlay beside the document (`openapi.overlay.json`: what upstream
+//! gets wrong or leaves out) is applied first; its actions that match
+//! nothing in this document are listed in `OUT_DIR/notes.txt`, not warned
+//! about, since the vendored document may predate what they fix. The rest
+//! is done by `nebius-tokenfactory-codegen`: its normalisation
 //! passes turn the upstream OpenAPI 3.1 document into one progenitor can
 //! read, progenitor writes the client and typed httpmock helpers, and the
 //! codegen wires every operation to the runtime crate. What cannot be
 //! generated as the document says is named in a cargo warning: operations
 //! left out, schemas degraded, webhooks.
 
+use nebius_tokenfactory_codegen::overlay::{self, Overlay};
 use nebius_tokenfactory_codegen::{generate, Options};
 use std::{env, fs, path::PathBuf, process::ExitCode};
 
@@ -17,6 +22,7 @@ const PROVIDED: [&str; 3] = ["chrono", "regress", "uuid"];
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
+    println!("cargo:rerun-if-changed={}", overlay::FILE_NAME);
     println!("cargo:rerun-if-changed=build.rs");
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -29,7 +35,25 @@ fn main() -> ExitCode {
 
 fn run() -> Result<(), String> {
     let text = fs::read_to_string(SPEC).map_err(|e| format!("cannot read {SPEC}: {e}"))?;
-    let spec = serde_json::from_str(&text).map_err(|e| format!("{SPEC} is not valid JSON: {e}"))?;
+    let mut spec =
+        serde_json::from_str(&text).map_err(|e| format!("{SPEC} is not valid JSON: {e}"))?;
+    let mut notes = Vec::new();
+    match fs::read_to_string(overlay::FILE_NAME) {
+        Ok(text) => {
+            let value = serde_json::from_str(&text)
+                .map_err(|e| format!("{} is not valid JSON: {e}", overlay::FILE_NAME))?;
+            let applied = Overlay::from_value(&value)
+                .and_then(|o| o.apply(&mut spec))
+                .map_err(|e| format!("{}: {e}", overlay::FILE_NAME))?;
+            notes.extend(
+                applied
+                    .stale()
+                    .map(|a| format!("overlay {} matches nothing in {SPEC}", a.label())),
+            );
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot read {}: {e}", overlay::FILE_NAME)),
+    }
     let options = Options {
         module: "generated".into(),
         runtime: "::nebius_tokenfactory_runtime".into(),
@@ -56,6 +80,7 @@ fn run() -> Result<(), String> {
     let dir = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     fs::write(dir.join("generated.rs"), &out.file)
         .map_err(|e| format!("cannot write generated.rs: {e}"))?;
-    fs::write(dir.join("notes.txt"), out.diagnostics.notes.join("\n"))
+    notes.extend(out.diagnostics.notes);
+    fs::write(dir.join("notes.txt"), notes.join("\n"))
         .map_err(|e| format!("cannot write notes.txt: {e}"))
 }

@@ -1,13 +1,16 @@
 //! `cargo xtask regen`: refresh the vendored `openapi.json`.
 //!
-//! The order is what keeps it safe: load the new document, generate the
-//! client from it, print the report against the vendored one, and only
-//! then write, atomically. A failure at any step leaves `openapi.json`
+//! The order is what keeps it safe: load the new document, apply the
+//! overlay beside the vendored one to both ([`crate::overlay`]), generate
+//! the client from the new one, print the report against the vendored one,
+//! and only then write the new document (as served, without the overlay),
+//! atomically. A failure at any step leaves `openapi.json`
 //! and `CHANGELOG.md` as they were.
 
 use crate::changelog;
 use crate::diff::{self, kind::Severity, report::Format};
 use crate::error::{Error, Result};
+use crate::overlay;
 use crate::spec::{self, Source};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -71,7 +74,9 @@ pub enum Outcome {
 /// Runs `regen`, printing the report and notes to `out`.
 pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
     let new = spec::load(&options.from, options.timeout)?;
-    let generated = generate(&new)?;
+    let fixes = overlay::load(&options.root)?;
+    let (new_overlaid, applied) = overlay::apply(&new, fixes.as_ref())?;
+    let generated = generate(&new_overlaid)?;
     let _ = writeln!(
         out,
         "the new document generates a client (info.version {})",
@@ -125,6 +130,16 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
         Some(text) => spec::parse(text, &spec_path.display().to_string())?,
         None => json!({}),
     };
+    // Both as the build sees them, through the overlay; the vendored one
+    // predates what some actions fix, so only the new one's stale actions
+    // are findings.
+    let (old, _) = overlay::apply(&old, fixes.as_ref())?;
+    let findings = overlay::findings(&old, &new_overlaid, &applied);
+    for line in &findings {
+        let _ = writeln!(out, "{line}");
+    }
+    let new_document = new;
+    let new = new_overlaid;
     // The Rust verdicts need both clients; a vendored document the current
     // codegen cannot generate gets the comparison of the documents alone.
     let report = match panic::catch_unwind(AssertUnwindSafe(|| diff::diff_generated(&old, &new))) {
@@ -143,10 +158,12 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
     };
     let _ = write!(out, "\n{}", report.render(Format::Text));
     if let Some(path) = &options.report {
-        spec::write_atomic(path, report.render(report_format(path)).as_bytes())?;
+        let format = report_format(path);
+        let text = with_findings(report.render(format), format, &findings);
+        spec::write_atomic(path, text.as_bytes())?;
     }
 
-    let canonical = spec::canonical(&new);
+    let canonical = spec::canonical(&new_document);
     let unchanged = old_text.as_deref() == Some(canonical.as_str());
     if options.check {
         if unchanged {
@@ -182,6 +199,47 @@ fn generate(spec: &Value) -> Result<nebius_tokenfactory_codegen::Generated> {
         Err(_) => Err(Error::Generation(
             nebius_tokenfactory_codegen::Error::Generation("the code generator panicked".into()),
         )),
+    }
+}
+
+/// The rendered report, with the overlay's findings after it (under an
+/// `overlay` key for JSON).
+fn with_findings(rendered: String, format: Format, findings: &[String]) -> String {
+    if findings.is_empty() {
+        return rendered;
+    }
+    match format {
+        Format::Json => match serde_json::from_str::<Value>(&rendered) {
+            Ok(Value::Object(mut report)) => {
+                report.insert("overlay".into(), json!(findings));
+                serde_json::to_string_pretty(&report).unwrap_or(rendered)
+            }
+            _ => rendered,
+        },
+        Format::Markdown => {
+            let items: Vec<String> = findings.iter().map(|f| format!("- {f}")).collect();
+            format!(
+                "{rendered}
+## The overlay
+
+{}
+",
+                items.join(
+                    "
+"
+                )
+            )
+        }
+        _ => format!(
+            "{rendered}
+the overlay:
+  {}
+",
+            findings.join(
+                "
+  "
+            )
+        ),
     }
 }
 

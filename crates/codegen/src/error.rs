@@ -16,4 +16,8 @@ pub enum Error {
     /// component schemas, or operations that only fail together.
     #[error("progenitor could not generate the client: {0}")]
     Generation(String),
+    /// The overlay beside the document is not a usable Overlay 1.x
+    /// document, or one of its actions cannot apply as written.
+    #[error("the overlay cannot be applied: {0}")]
+    Overlay(String),
 }

@@ -1,7 +1,7 @@
 //! Code generation for the Nebius Token Factory client.
 //!
-//! The upstream OpenAPI document goes through the ordered
-//! [`normalize::PASSES`], then progenitor generates the client and its
+//! The upstream OpenAPI document, with the [`overlay`] beside it applied,
+//! goes through the ordered [`normalize::PASSES`], then progenitor generates the client and its
 //! typed httpmock helpers. `build.rs` of the client crate calls
 //! [`generate`]; the xtask uses the same function to prove that a new
 //! upstream document still generates before it is vendored.
@@ -21,6 +21,7 @@ mod error;
 mod generate;
 pub mod names;
 pub mod normalize;
+pub mod overlay;
 pub mod surface;
 
 pub use emit::open_enum;
