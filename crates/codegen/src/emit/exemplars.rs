@@ -81,10 +81,21 @@ pub(crate) fn emit(
                 .and_then(|c| c.values().next())
                 .and_then(|m| m.get("schema"))
                 .unwrap_or(&Value::Null);
-            let example = example(schema, doc, 0).to_string();
-            steps.push(quote! {
-                let request = request.body(value::<#ty>(#example, "body")?);
-            });
+            // A raw body (`application/octet-stream`) is bytes, not JSON.
+            let raw = quote!(#ty)
+                .to_string()
+                .replace(' ', "")
+                .ends_with("reqwest::Body");
+            if raw {
+                steps.push(quote! {
+                    let request = request.body(::reqwest::Body::from(&b"exemplar bytes"[..]));
+                });
+            } else {
+                let example = example(schema, doc, 0).to_string();
+                steps.push(quote! {
+                    let request = request.body(value::<#ty>(#example, "body")?);
+                });
+            }
         }
         let stream = shapes.get(id).and_then(|s| s.stream.as_ref());
         let send = match stream {

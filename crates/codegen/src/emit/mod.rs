@@ -3,6 +3,7 @@
 //! Each emitter takes the normalised document (or progenitor's output) and
 //! gives tokens; [`crate::generate`] puts them together.
 
+pub(crate) mod deprecations;
 pub mod endpoints;
 pub mod exemplars;
 pub(crate) mod mocks;
@@ -31,6 +32,10 @@ pub const ALLOWED_LINTS: &[(&str, &str)] = &[
     (
         "unused_imports",
         "progenitor imports `types` in every builder module, used or not",
+    ),
+    (
+        "deprecated",
+        "generated code uses the items the document deprecates (serde's derives, the builders); users' code is warned",
     ),
     (
         "irrefutable_let_patterns",

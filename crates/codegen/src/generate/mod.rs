@@ -145,6 +145,7 @@ fn run(
     })?;
     emit::repair(&mut client);
     emit::open_enums(&mut client, &enums)?;
+    emit::deprecations::mark(&mut client, &doc, &mut diagnostics.notes);
     let deep_objects = deep_objects(&doc);
     emit::runtime::wire(
         &mut client,

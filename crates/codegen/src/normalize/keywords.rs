@@ -7,6 +7,9 @@
 //! - Keywords that 3.0 has no equivalent for (`$schema`, `$id`,
 //!   `$comment`, `dependentRequired`, `unevaluatedProperties`, ...) are
 //!   dropped: they only constrain values further, and the server checks them.
+//! - `minLength: 0` and `minItems: 0` constrain nothing, and typify writes
+//!   them as a comparison that is always false (`len() < 0usize`), which
+//!   rustc warns about in the generated code: they are dropped too.
 
 use super::{visit, Diagnostics};
 use crate::Error;
@@ -45,6 +48,11 @@ pub fn run(doc: &mut Value, _: &mut Diagnostics) -> Result<(), Error> {
         };
         for key in DROPPED {
             obj.remove(key);
+        }
+        for key in ["minLength", "minItems"] {
+            if obj.get(key).and_then(Value::as_u64) == Some(0) {
+                obj.remove(key);
+            }
         }
         let encoding = obj.remove("contentEncoding");
         let media_type = obj.remove("contentMediaType");
@@ -95,6 +103,22 @@ mod tests {
             schema(json!({"$schema": "x", "$comment": "c", "type": "object",
                           "unevaluatedProperties": false, "dependentRequired": {"a": ["b"]}})),
             json!({"type": "object"})
+        );
+    }
+
+    #[test]
+    fn zero_lower_bounds_on_lengths_are_dropped() {
+        assert_eq!(
+            schema(json!({"type": "string", "minLength": 0, "maxLength": 5})),
+            json!({"type": "string", "maxLength": 5})
+        );
+        assert_eq!(
+            schema(json!({"type": "array", "minItems": 0})),
+            json!({"type": "array"})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "minLength": 1})),
+            json!({"type": "string", "minLength": 1})
         );
     }
 }

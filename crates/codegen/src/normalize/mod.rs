@@ -31,6 +31,7 @@ mod property_names;
 mod request_bodies;
 mod responses;
 pub mod secrets;
+mod server_defaults;
 pub mod streams;
 #[cfg(test)]
 mod testing;
@@ -61,8 +62,9 @@ pub struct Pass {
 /// `Optional[SecretStr]` is seen as a string; `parameters` before `enums`,
 /// so that parameter enums are hoisted in their final place; `enums` after
 /// `request_bodies`, so that inline bodies are components by then;
-/// `component_names` after every pass that adds components; `defaults`
-/// last among schema rewrites, since it checks defaults against them.
+/// `component_names` after every pass that adds components;
+/// `server_defaults` and then `defaults` last among schema rewrites, since
+/// the second checks the defaults left against them.
 pub const PASSES: &[Pass] = &[
     Pass { name: "version", why: "progenitor reads OpenAPI 3.0.x only; relabel 3.1 and drop 3.1-only fields, naming the webhooks", run: version::run },
     Pass { name: "keywords", why: "boolean schemas and 2020-12 keywords have no 3.0 form", run: keywords::run },
@@ -87,6 +89,7 @@ pub const PASSES: &[Pass] = &[
     Pass { name: "enums", why: "only components can become open enums; hoist inline string enums", run: enums::run },
     Pass { name: "nullable_components", why: "typify names a nullable component's Option newtype and its inner type alike; make each use an Option instead", run: nullable_components::run },
     Pass { name: "component_names", why: "`Foo_Bar` and `FooBar` are one Rust name; keep their types apart", run: component_names::run },
+    Pass { name: "server_defaults", why: "an optional property's default is the server's to apply; typify would fill it in and send it (a PATCH would overwrite)", run: server_defaults::run },
     Pass { name: "defaults", why: "typify refuses or panics on a default that does not fit its type; drop such defaults", run: defaults::run },
     Pass { name: "operations", why: "leave out operations progenitor cannot generate (a body in several media types, none JSON) and say why", run: operations::run },
 ];

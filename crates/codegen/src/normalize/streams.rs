@@ -22,6 +22,13 @@
 //! - `flag`: for a stream beside JSON, the boolean body property that asks
 //!   for it (`stream`), which `send_stream` sets and `send` clears.
 //!
+//! FastAPI adds `application/json: {schema: {}}` to every response it does
+//! not know the model of, so a download declared the usual way
+//! (`responses={200: {"content": {"application/octet-stream": {}}}}`)
+//! comes with a JSON form that types nothing and is never sent. JSON whose
+//! schema is empty, beside any other type, is that default: it is dropped,
+//! and the other type wins (a `Download`, an event stream, JSON Lines).
+//!
 //! Runs after [`super::operation_names`] (names come from method names)
 //! and before the `component_names` pass (which keeps the new components'
 //! names apart from the others, and follows the `$ref`s written here).
@@ -73,6 +80,7 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
         else {
             return;
         };
+        drop_fastapi_default(content);
         let beside_json = content.keys().any(|t| kind_of(t).is_none());
         // The first stream offered; beside JSON, only events and lines
         // make a second call (bytes beside JSON stay JSON, noted by the
@@ -132,6 +140,28 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
     let schemas = super::component_schemas(doc)?;
     schemas.extend(hoisted);
     Ok(())
+}
+
+/// Drops FastAPI's default JSON (an empty schema) from a response that
+/// also offers another type.
+fn drop_fastapi_default(content: &mut serde_json::Map<String, Value>) {
+    let other = content.keys().any(|t| kind_of(t).is_some());
+    if !other {
+        return;
+    }
+    content.retain(|media_type, media| {
+        kind_of(media_type).is_some() || !types_nothing(media.get("schema"))
+    });
+}
+
+/// Whether a schema says nothing of its value: absent, `{}`, or only a
+/// title and a description.
+fn types_nothing(schema: Option<&Value>) -> bool {
+    match schema {
+        None | Some(Value::Bool(true)) => true,
+        Some(Value::Object(o)) => o.keys().all(|k| k == "title" || k == "description"),
+        Some(_) => false,
+    }
 }
 
 /// The schema of one item of a stream, if the document types it.
@@ -279,6 +309,44 @@ mod tests {
         assert!(op
             .pointer("/responses/200/content/application~1jsonl")
             .is_some());
+    }
+
+    #[test]
+    fn fastapis_default_json_beside_a_download_or_a_stream_gives_way() {
+        for (media_type, kind) in [
+            ("application/octet-stream", "Bytes"),
+            ("text/event-stream", "EventStream"),
+            ("application/jsonl", "JsonLines"),
+        ] {
+            let doc = json!({"paths": {"/v1/files/{id}/content": {"get": {
+                "operationId": "get_file_content",
+                "responses": {"200": {"content": {
+                    "application/json": {"schema": {"title": "Response"}},
+                    media_type: {"schema": {"type": "string", "format": "binary"}}
+                }}}
+            }}}});
+            let (doc, _) = on_doc(run, doc);
+            let op = doc
+                .pointer("/paths/~1v1~1files~1{id}~1content/get")
+                .unwrap();
+            assert_eq!(op[EXTENSION]["kind"], kind, "{media_type}");
+            assert_eq!(op[EXTENSION]["beside_json"], false, "{media_type}");
+            let content = op.pointer("/responses/200/content").unwrap();
+            assert!(content.get("application/json").is_none(), "{media_type}");
+        }
+        // JSON with a schema is a real answer: the stream is a second call.
+        let doc = json!({"paths": {"/v1/chat": {"post": {
+            "operationId": "chat",
+            "responses": {"200": {"content": {
+                "application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}}},
+                "text/event-stream": {}
+            }}}
+        }}}});
+        let (doc, _) = on_doc(run, doc);
+        assert_eq!(
+            doc.pointer("/paths/~1v1~1chat/post").unwrap()[EXTENSION]["beside_json"],
+            true
+        );
     }
 
     #[test]
