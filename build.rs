@@ -38,21 +38,16 @@ fn run() -> Result<(), String> {
     let mut spec =
         serde_json::from_str(&text).map_err(|e| format!("{SPEC} is not valid JSON: {e}"))?;
     let mut notes = Vec::new();
-    match fs::read_to_string(overlay::FILE_NAME) {
-        Ok(text) => {
-            let value = serde_json::from_str(&text)
-                .map_err(|e| format!("{} is not valid JSON: {e}", overlay::FILE_NAME))?;
-            let applied = Overlay::from_value(&value)
-                .and_then(|o| o.apply(&mut spec))
-                .map_err(|e| format!("{}: {e}", overlay::FILE_NAME))?;
-            notes.extend(
-                applied
-                    .stale()
-                    .map(|a| format!("overlay {} matches nothing in {SPEC}", a.label())),
-            );
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read {}: {e}", overlay::FILE_NAME)),
+    let fixes = Overlay::read(overlay::FILE_NAME.as_ref()).map_err(|e| e.to_string())?;
+    if let Some(fixes) = fixes {
+        let applied = fixes
+            .apply(&mut spec)
+            .map_err(|e| format!("{}: {e}", overlay::FILE_NAME))?;
+        notes.extend(
+            applied
+                .stale()
+                .map(|a| format!("overlay {} matches nothing in {SPEC}", a.label())),
+        );
     }
     let options = Options {
         module: "generated".into(),

@@ -9,7 +9,7 @@
 //! actions match nothing any more. A stale action is a finding for the
 //! maintainer (upstream fixed or moved what it patched), never silence.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use nebius_tokenfactory_codegen::normalize::visit;
 use nebius_tokenfactory_codegen::overlay::{self, Applied, Overlay};
 use serde_json::Value;
@@ -17,20 +17,7 @@ use std::path::Path;
 
 /// The overlay of the repository at `root`, if it has one.
 pub fn load(root: &Path) -> Result<Option<Overlay>> {
-    let path = root.join(overlay::FILE_NAME);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => return Err(Error::Read { path, source }),
-    };
-    let origin = path.display().to_string();
-    let value: Value = serde_json::from_str(&text).map_err(|e| Error::Parse {
-        origin: origin.clone(),
-        reason: e.to_string(),
-    })?;
-    Overlay::from_value(&value)
-        .map(Some)
-        .map_err(Error::Generation)
+    Ok(Overlay::read(&root.join(overlay::FILE_NAME))?)
 }
 
 /// `doc` with `overlay` applied, and what each action did; `doc` itself

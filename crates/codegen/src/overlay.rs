@@ -163,6 +163,19 @@ impl Overlay {
         Ok(Self { title, actions })
     }
 
+    /// The overlay in the file at `path`, or `None` if there is no such
+    /// file.
+    pub fn read(path: &std::path::Path) -> Result<Option<Self>, Error> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(invalid(format!("cannot read {}: {e}", path.display()))),
+        };
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| invalid(format!("{} is not valid JSON: {e}", path.display())))?;
+        Self::from_value(&value).map(Some)
+    }
+
     /// Applies every action to `doc`, in order.
     ///
     /// Fails, leaving `doc` as far as the failing action took it, when an

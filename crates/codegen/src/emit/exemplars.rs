@@ -11,7 +11,10 @@
 //!   those values and sends it, through the runtime like any call;
 //! - `response(operation_id)`: a status, content type and body its success
 //!   decodes from, for a mock server to answer with: JSON, or for a stream
-//!   one event or line of its item (then `[DONE]`), or a few bytes.
+//!   one event or line of its item (then `[DONE]`), or a few bytes;
+//! - `decode(operation_id, json)`: decodes `json` as the operation's success
+//!   (for a stream, as one of its items), so that a test can check the
+//!   document's own examples against the generated types.
 //!
 //! A streaming call is read to its end; a stream beside JSON is a second
 //! entry, under its endpoint's id.
@@ -41,8 +44,10 @@ pub(crate) fn emit(
 ) -> TokenStream {
     let setters = setter_types(client);
     let builders = builders(client);
+    let successes = success_types(client);
     let mut calls = Vec::new();
     let mut responses = Vec::new();
+    let mut decoders = Vec::new();
     for (_, _, op) in visit::operations(doc) {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             continue;
@@ -98,6 +103,18 @@ pub(crate) fn emit(
             }
         }
         let stream = shapes.get(id).and_then(|s| s.stream.as_ref());
+        let item = stream.filter(|s| s.kind != "Bytes").map(|s| s.item.clone());
+        let decoded = match stream {
+            Some(stream) if stream.beside_json.is_none() => item.clone(),
+            _ => successes.get(&builder).map(|t| quote!(#t)),
+        };
+        if let Some(ty) = decoded {
+            decoders.push(quote!(#id => Some(decode_as::<#ty>(json)),));
+        }
+        if let (Some(beside), Some(ty)) = (stream.and_then(|s| s.beside_json.as_ref()), &item) {
+            let stream_id = &beside.operation_id;
+            decoders.push(quote!(#stream_id => Some(decode_as::<#ty>(json)),));
+        }
         let send = match stream {
             Some(stream) if stream.beside_json.is_none() => {
                 let drain = format_ident!("{}", drain_method(stream));
@@ -186,6 +203,22 @@ pub(crate) fn emit(
             pub fn response(operation_id: &str) -> Option<Exemplar> {
                 match operation_id {
                     #(#responses)*
+                    _ => None,
+                }
+            }
+
+            // Unused where no operation answers in JSON.
+            #[allow(dead_code)]
+            fn decode_as<T: ::serde::de::DeserializeOwned>(json: &str) -> ::std::result::Result<(), String> {
+                ::serde_json::from_str::<T>(json).map(drop).map_err(|e| e.to_string())
+            }
+
+            /// Decodes `json` as the success of `operation_id` (for a
+            /// stream, as one of its items): `None` for an operation whose
+            /// success is not JSON (a download, no body).
+            pub fn decode(operation_id: &str, json: &str) -> Option<::std::result::Result<(), String>> {
+                match operation_id {
+                    #(#decoders)*
                     _ => None,
                 }
             }
@@ -283,6 +316,54 @@ pub(crate) fn builders(client: &syn::File) -> HashMap<String, (String, syn::Iden
             Some((id, (builder, method)))
         })
         .collect()
+}
+
+/// `builder -> T` for each builder whose `send` returns `Result<T, _>`.
+fn success_types(client: &syn::File) -> HashMap<String, syn::Type> {
+    let mut out = HashMap::new();
+    let items = client.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+        _ => None,
+    });
+    for item in items.into_iter().flat_map(|(_, items)| items) {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let Some(name) = last_ident(&block.self_ty) else {
+            continue;
+        };
+        for item in &block.items {
+            let syn::ImplItem::Fn(f) = item else {
+                continue;
+            };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                continue;
+            };
+            let syn::Type::Path(result) = &**ty else {
+                continue;
+            };
+            let first = result
+                .path
+                .segments
+                .last()
+                .and_then(|s| match &s.arguments {
+                    syn::PathArguments::AngleBracketed(args) => {
+                        args.args.iter().find_map(|a| match a {
+                            syn::GenericArgument::Type(t) => Some(t.clone()),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                });
+            if let Some(ty) = first {
+                out.insert(name.clone(), ty);
+            }
+        }
+    }
+    out
 }
 
 /// The last segment's name of a path type: `builder::GetThing<'_>` gives

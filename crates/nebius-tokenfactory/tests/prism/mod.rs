@@ -44,13 +44,19 @@ pub struct Prism {
 impl Prism {
     /// Starts `prism mock <args> openapi.json`, named `name` in its log file
     /// and in messages, and waits until it listens.
+    #[allow(dead_code)] // Each test file uses one of the two.
     pub fn start(name: &str, args: &[&str]) -> Prism {
+        Prism::start_on(name, args, &workspace().join("openapi.json"))
+    }
+
+    /// [`Prism::start`] on the document at `spec`.
+    pub fn start_on(name: &str, args: &[&str], spec: &Path) -> Prism {
         let prism = install();
         let mut failures = Vec::new();
         // A free port can be taken between our probe and Prism's bind; then
         // Prism exits, and another port is tried.
         for _ in 0..3 {
-            match Prism::try_start(&prism, name, args) {
+            match Prism::try_start(&prism, name, args, spec) {
                 Ok(server) => return server,
                 Err(why) => failures.push(why),
             }
@@ -58,7 +64,7 @@ impl Prism {
         panic!("Prism ({name}) did not start:\n{}", failures.join("\n"));
     }
 
-    fn try_start(prism: &Path, name: &str, args: &[&str]) -> Result<Prism, String> {
+    fn try_start(prism: &Path, name: &str, args: &[&str], spec: &Path) -> Result<Prism, String> {
         let port = free_port();
         let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{name}.log"));
         let out = File::create(&log).expect("a log file for Prism");
@@ -68,7 +74,7 @@ impl Prism {
             .arg(prism)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
             .args(args)
-            .arg(workspace().join("openapi.json"))
+            .arg(spec)
             .current_dir(workspace())
             .stdin(Stdio::piped())
             .stdout(out.try_clone().expect("a log file for Prism"))
