@@ -7,8 +7,9 @@
 //! is sent, that a 503 with `Retry-After` and then a success is retried,
 //! that an ambiguous 502 is retried only for idempotent methods, that
 //! error statuses come back as the SDK's `Error` naming the operation and
-//! the call, that the tracing span names it, and that the configured AI
-//! Studio project reaches every operation that takes one.
+//! the call, that the tracing span names it, that the configured AI Studio
+//! project reaches every operation that takes one, and that a JSON body
+//! carries only what the call set (no defaults the document gives).
 //!
 //! On the vendored spec that is one operation. `scripts/every-operation`
 //! regenerates a copy of the workspace from the fuller fixture spec
@@ -135,6 +136,83 @@ async fn the_configured_project_reaches_every_operation_that_takes_one() {
         "the project reached {takes_one} of {} operations (those that take one)",
         endpoints::ALL.len()
     );
+}
+
+/// The keys of `sent` that `set` does not have, as JSON pointers: what a
+/// body carries that the call did not set.
+fn unset_keys(sent: &serde_json::Value, set: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (sent, set) {
+        (Value::Object(sent), Value::Object(set)) => {
+            for (key, value) in sent {
+                let here = format!("{at}/{key}");
+                match set.get(key) {
+                    Some(given) => unset_keys(value, given, &here, out),
+                    None => out.push(here),
+                }
+            }
+        }
+        (Value::Array(sent), Value::Array(set)) => {
+            for (i, (value, given)) in sent.iter().zip(set).enumerate() {
+                unset_keys(value, given, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_json_body_carries_only_what_the_call_set() {
+    let mut checked = 0;
+    for endpoint in endpoints::ALL {
+        let Some(body) = exemplars::body(endpoint.operation_id) else {
+            continue;
+        };
+        let mut set: serde_json::Value = serde_json::from_str(body).unwrap();
+        // The call sets the stream flag of an operation that also streams:
+        // `send` clears it, `send_stream` sets it.
+        let streams = endpoints::ALL
+            .iter()
+            .any(|e| e.path == endpoint.path && e.call.ends_with(".send_stream()"));
+        if streams {
+            set[nebius_tokenfactory_codegen::normalize::streams::FLAG] =
+                serde_json::Value::Bool(endpoint.call.ends_with(".send_stream()"));
+        }
+        let extra = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let server = MockServer::start_async().await;
+        let seen = extra.clone();
+        let mock = server.mock(|when, then| {
+            when_attempt(when, endpoint, 0).is_true(move |request| {
+                let json = request
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|t| t.starts_with("application/json"));
+                if !json {
+                    return true;
+                }
+                let sent: serde_json::Value =
+                    serde_json::from_slice(request.body().as_ref()).unwrap_or_default();
+                let mut out = Vec::new();
+                unset_keys(&sent, &set, "", &mut out);
+                let fine = out.is_empty();
+                seen.lock().unwrap().extend(out);
+                fine
+            });
+            then_success(then, endpoint);
+        });
+        let result = call(&client(&server), endpoint).await;
+        let extra = extra.lock().unwrap().clone();
+        assert!(
+            extra.is_empty(),
+            "{}: the body carries what the call did not set: {extra:?}",
+            endpoint.call
+        );
+        result.unwrap_or_else(|e| panic!("{}: {e}", endpoint.operation_id));
+        mock.assert();
+        checked += 1;
+    }
+    println!("{checked} JSON bodies carried only what their call set");
 }
 
 #[tokio::test]

@@ -48,6 +48,7 @@ pub(crate) fn emit(
     let mut calls = Vec::new();
     let mut responses = Vec::new();
     let mut decoders = Vec::new();
+    let mut bodies = Vec::new();
     for (_, _, op) in visit::operations(doc) {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             continue;
@@ -79,6 +80,7 @@ pub(crate) fn emit(
                 let request = request.#setter(value::<#ty>(#example, #name)?);
             });
         }
+        let mut body_example = None;
         if let Some(ty) = setters.get(&(builder.clone(), "body".to_string())) {
             let schema = op
                 .pointer("/requestBody/content")
@@ -100,6 +102,8 @@ pub(crate) fn emit(
                 steps.push(quote! {
                     let request = request.body(value::<#ty>(#example, "body")?);
                 });
+                bodies.push(quote!(#id => Some(#example),));
+                body_example = Some(example);
             }
         }
         let stream = shapes.get(id).and_then(|s| s.stream.as_ref());
@@ -145,6 +149,9 @@ pub(crate) fn emit(
         // The stream beside JSON: the same call, sent with `send_stream`.
         if let Some((stream, beside)) = stream.and_then(|s| Some((s, s.beside_json.as_ref()?))) {
             let stream_id = &beside.operation_id;
+            if let Some(body) = &body_example {
+                bodies.push(quote!(#stream_id => Some(#body),));
+            }
             let drain = format_ident!("{}", drain_method(stream));
             calls.push(quote! {
                 #stream_id => Box::pin(async move {
@@ -197,6 +204,15 @@ pub(crate) fn emit(
                     #(#calls)*
                     _ => return None,
                 })
+            }
+
+            /// The JSON body the exemplar call of `operation_id` sends, as
+            /// its builder is given it: the body's required properties.
+            pub fn body(operation_id: &str) -> Option<&'static str> {
+                match operation_id {
+                    #(#bodies)*
+                    _ => None,
+                }
             }
 
             /// A success response `operation_id` decodes.
@@ -423,6 +439,31 @@ fn success_example(op: &Value, doc: &Value) -> (u16, Option<Value>) {
     (status, Some(example(schema, doc, 0)))
 }
 
+/// Whether `schema` admits one value only (after `$ref`s and a one-part
+/// `allOf`): a tag.
+fn is_tag(schema: &Value, doc: &Value) -> bool {
+    let mut schema = schema;
+    for _ in 0..MAX_DEPTH {
+        if let Some(target) = schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|r| doc.pointer(r))
+        {
+            schema = target;
+            continue;
+        }
+        match schema.get("allOf").and_then(Value::as_array) {
+            Some(parts) if parts.len() == 1 => schema = &parts[0],
+            _ => break,
+        }
+    }
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .is_some_and(|values| values.iter().filter(|v| !v.is_null()).count() == 1)
+}
+
 /// A value that fits `schema`, made from its example, default or shape.
 pub fn example(schema: &Value, doc: &Value, depth: usize) -> Value {
     if depth > MAX_DEPTH {
@@ -516,9 +557,17 @@ pub fn example(schema: &Value, doc: &Value, depth: usize) -> Value {
                 .collect();
             let properties = obj.get("properties").and_then(Value::as_object);
             let mut out = Map::new();
+            for (name, schema) in properties.into_iter().flatten() {
+                // A tag with one value (`type: "yql"`) is chosen with the
+                // type, and sent whether required or not.
+                if required.contains(&name.as_str()) || is_tag(schema, doc) {
+                    out.insert(name.to_string(), example(schema, doc, depth + 1));
+                }
+            }
             for name in required {
-                let schema = properties.and_then(|p| p.get(name)).unwrap_or(&Value::Null);
-                out.insert(name.to_string(), example(schema, doc, depth + 1));
+                if !out.contains_key(name) {
+                    out.insert(name.to_string(), example(&Value::Null, doc, depth + 1));
+                }
             }
             Value::Object(out)
         }
