@@ -11,6 +11,7 @@
 //! generated as the document says is named in a cargo warning: operations
 //! left out, schemas degraded, webhooks.
 
+use nebius_tokenfactory_codegen::normalize::{rust_method_name, visit};
 use nebius_tokenfactory_codegen::overlay::{self, Overlay};
 use nebius_tokenfactory_codegen::{generate, Options};
 use std::{env, fs, path::PathBuf, process::ExitCode};
@@ -72,10 +73,20 @@ fn run() -> Result<(), String> {
             "the generated code uses the crate `{missing}`, which this package does not depend on; add it to Cargo.toml"
         ));
     }
+    // For the crates that depend on this one (see `links` in Cargo.toml):
+    // the client's methods, one per operation.
+    println!("cargo:operations={}", operations(&out.document).join(","));
     let dir = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
     fs::write(dir.join("generated.rs"), &out.file)
         .map_err(|e| format!("cannot write generated.rs: {e}"))?;
     notes.extend(out.diagnostics.notes);
     fs::write(dir.join("notes.txt"), notes.join("\n"))
         .map_err(|e| format!("cannot write notes.txt: {e}"))
+}
+
+/// The client's method of every operation of the normalised document.
+fn operations(document: &serde_json::Value) -> Vec<String> {
+    visit::operations(document)
+        .map(|(_, _, op)| rust_method_name(visit::operation_id(op)))
+        .collect()
 }

@@ -95,7 +95,12 @@ pub use config::{
 };
 /// The generated client and every API type.
 pub use nebius_tokenfactory_api as api;
+/// Files and bytes for the file fields of multipart forms: [`multipart::Part`].
+pub use nebius_tokenfactory_api::runtime::multipart;
 pub use nebius_tokenfactory_api::runtime::retry;
+/// What streaming calls return: [`stream::EventStream`],
+/// [`stream::JsonLines`] and [`stream::Download`].
+pub use nebius_tokenfactory_api::runtime::stream;
 pub use nebius_tokenfactory_api::runtime::{
     Error, FieldError, RateLimits, RequestOptions, Response, RetryPolicy, Secret,
 };
