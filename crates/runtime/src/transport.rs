@@ -25,7 +25,9 @@ use crate::options::RequestOptions;
 use crate::scrub::Scrubber;
 use crate::{redirect, scope, RetryPolicy, Secret};
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, COOKIE, USER_AGENT,
+};
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
@@ -239,6 +241,16 @@ impl Transport {
         // from a new request.
         headers.insert(RETRY_COUNT_HEADER, retry_count(scope::retries()));
         join_cookies(headers, endpoint.cookies);
+        // A stream or download says what it takes, as `send_stream` does:
+        // a server that negotiates must not pick JSON.
+        if endpoint.response.is_stream()
+            && !endpoint.media_type.is_empty()
+            && !headers.contains_key(ACCEPT)
+        {
+            if let Ok(accept) = HeaderValue::from_str(endpoint.media_type) {
+                headers.insert(ACCEPT, accept);
+            }
+        }
         // An earlier attempt was redirected within the origin, with a body
         // it could not send again: this one goes there.
         if let Some(url) = scope::redirect() {
