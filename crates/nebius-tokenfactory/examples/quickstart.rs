@@ -73,7 +73,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("created dataset {} ({})", dataset.name, dataset.id);
     println!("  status:  {}", dataset.status);
     println!("  folder:  {}", dataset.folder);
-    println!("  version: {}", dataset.current_version);
     for column in &dataset.schema {
         println!(
             "  column {:<8} {}",
