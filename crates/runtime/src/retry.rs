@@ -7,8 +7,8 @@
 //! - **Is the failure transient?** Could the same request succeed later:
 //!   rate limits, server errors, timeouts, broken connections.
 //! - **Was the request processed?** *No* when the server certainly did not
-//!   act on it (it refused with 408, 425 or 429, or a 503 that says when
-//!   to come back; the connection never opened). *Maybe* when it may have
+//!   act on it (it refused with 408, 425 or 429, a 503 that says when to
+//!   come back, or Nebius's own 529; the connection never opened). *Maybe* when it may have
 //!   (a timeout after sending, a connection that broke, 500, 502, 504, and
 //!   a bare 503: a proxy can answer 503 after it forwarded the request,
 //!   when the upstream connection resets before the response headers).
@@ -16,13 +16,19 @@
 //! | failure | transient | processed | retried for GET, HEAD, OPTIONS, PUT, DELETE | retried for POST, PATCH |
 //! |---|---|---|---|---|
 //! | connection refused, DNS failure | yes | no | yes | yes |
-//! | 408, 425, 429; 503 with `Retry-After` | yes | no | yes | yes |
+//! | 408, 425, 429; 503 with `Retry-After`; 529 | yes | no | yes | yes |
 //! | timeout, connection reset mid-request | yes | maybe | yes | only with [`RetryPolicy::with_ambiguous_retries`] |
 //! | 500, 502, 504; 503 without `Retry-After` | yes | maybe | yes | only with [`RetryPolicy::with_ambiguous_retries`] |
-//! | other 4xx (400, 401, 403, 404, 409, 422, ...) | no | yes | no | no |
+//! | other 4xx (400, 401, 402, 403, 404, 409, 422, ...) | no | yes | no | no |
 //! | other 5xx (501, 505, ...) | no | maybe | no | no |
 //! | any status with `x-should-retry: true` | yes | no | yes | yes |
 //! | any status with `x-should-retry: false` | no | yes | no | no |
+//!
+//! 529 is Nebius Token Factory's own status for "inference service
+//! overloaded": the inference service itself refuses the request before
+//! processing it (no proxy sends 529), so it is repeated whatever the
+//! method, as a 503 that says when to come back is, after its
+//! `Retry-After` where it sends one and after the backoff otherwise.
 //!
 //! A server can decide for itself with `x-should-retry`, as OpenAI's does:
 //! `true` makes any status a failure that is transient and certainly not
@@ -128,7 +134,9 @@ impl Failure {
             None => {}
         }
         let (transient, processed) = match status {
-            408 | 425 | 429 => (true, Processed::No),
+            // 529: Nebius's "inference service overloaded", refused
+            // before processing (see the module's documentation).
+            408 | 425 | 429 | 529 => (true, Processed::No),
             503 if headers.is_some_and(|h| retry_after(h, SystemTime::now()).is_some()) => {
                 (true, Processed::No)
             }
@@ -330,6 +338,8 @@ mod tests {
             (429, None, true, no),
             (503, Some(&with_wait), true, no),
             (503, None, true, maybe),
+            (529, None, true, no),
+            (529, Some(&with_wait), true, no),
             (500, None, true, maybe),
             (502, None, true, maybe),
             (504, None, true, maybe),
@@ -489,6 +499,26 @@ mod tests {
             Some(Duration::from_secs(2))
         );
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn an_overloaded_nebius_is_retried_for_any_method_after_its_wait() {
+        let policy = RetryPolicy::default();
+        let wait = headers(&[("retry-after", "3")]);
+        let overloaded = Failure::of_status(529, Some(&wait));
+        // A POST is repeated: the request was refused before processing.
+        assert_eq!(
+            policy.delay(0, overloaded, false, Some(&wait)),
+            Some(Duration::from_secs(3))
+        );
+        assert!(overloaded.is_safe_to_retry(false));
+        // Without a wait, the backoff decides.
+        let bare = Failure::of_status(529, None);
+        let backoff = policy.delay(0, bare, false, None).unwrap();
+        assert!(backoff <= policy.initial_backoff, "{backoff:?}");
+        // The server's x-should-retry still decides over the status.
+        let stop = headers(&[("x-should-retry", "false")]);
+        assert!(!Failure::of_status(529, Some(&stop)).transient);
     }
 
     #[test]
