@@ -65,7 +65,8 @@ pub enum Error {
     },
     /// The API key is missing, wrong or lacks rights (HTTP 401 or 403).
     #[error(
-        "authentication failed ({status}): {message}; check the API key (the {} environment variable){}",
+        "authentication failed ({status}): {message}{}; check the API key (the {} environment variable){}",
+        Described(.error_body),
         API_KEY_ENV,
         RequestId(.request_id)
     )]
@@ -74,13 +75,38 @@ pub enum Error {
         status: u16,
         /// The server's message.
         message: String,
+        /// The type, code and parameter the body gives, where it gives any.
+        error_body: Option<Box<ApiErrorBody>>,
+        /// The `x-request-id` of the response, where present.
+        request_id: Option<String>,
+        /// The call that failed.
+        call: Call,
+    },
+    /// The budget of the account is exhausted (HTTP 402): nothing more is
+    /// served until funds are added. Never transient.
+    #[error(
+        "payment required (402): {message}{}; the account's budget is exhausted: add funds to the \
+         Nebius AI Studio account, or check its billing, at https://tokenfactory.nebius.com{}",
+        Described(.error_body),
+        RequestId(.request_id)
+    )]
+    PaymentRequired {
+        /// The server's message.
+        message: String,
+        /// The type, code and parameter the body gives, where it gives any.
+        error_body: Option<Box<ApiErrorBody>>,
         /// The `x-request-id` of the response, where present.
         request_id: Option<String>,
         /// The call that failed.
         call: Call,
     },
     /// Too many requests (HTTP 429), after any retries.
-    #[error("rate limited (429): {message}{}{}", RetryAfter(.retry_after), RequestId(.request_id))]
+    #[error(
+        "rate limited (429): {message}{}{}{}",
+        Described(.error_body),
+        RetryAfter(.retry_after),
+        RequestId(.request_id)
+    )]
     RateLimited {
         /// How long the server asked to wait, where it said.
         retry_after: Option<Duration>,
@@ -89,18 +115,24 @@ pub enum Error {
         rate_limits: Box<RateLimits>,
         /// The server's message.
         message: String,
+        /// The type, code and parameter the body gives, where it gives any.
+        error_body: Option<Box<ApiErrorBody>>,
         /// The `x-request-id` of the response, where present.
         request_id: Option<String>,
         /// The call that failed.
         call: Call,
     },
-    /// Any other error status.
-    #[error("the API answered {status}: {message}{}", RequestId(.request_id))]
+    /// Any other error status, Nebius's 529 (inference service overloaded)
+    /// among them.
+    #[error("the API answered {status}: {message}{}{}", Described(.error_body), RequestId(.request_id))]
     Api {
         /// The HTTP status.
         status: u16,
-        /// The server's message, or the start of the body.
+        /// The server's message (an RFC 9457 problem's as `title: detail`),
+        /// or the start of the body.
         message: String,
+        /// The type, code and parameter the body gives, where it gives any.
+        error_body: Option<Box<ApiErrorBody>>,
         /// The body, where it is JSON (up to 64 KiB of it), with every
         /// credential the call sent scrubbed: decode it into the error model
         /// the API documents for this status.
@@ -154,6 +186,40 @@ pub enum Error {
     },
 }
 
+/// What an error body says besides its message, taken from either shape
+/// an API answers in, every text scrubbed of the call's credentials:
+///
+/// - an OpenAI-compatible error object,
+///   `{"error": {"message", "type", "code", "param"}, "detail": ...}`, as
+///   Nebius Token Factory sends for errors of the model behind it;
+/// - an RFC 9457 problem (`application/problem+json`):
+///   `{"type", "title", "status", "detail"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiErrorBody {
+    /// The error object's `message`.
+    pub message: Option<String>,
+    /// The error object's `type`, such as `BadRequestError`.
+    pub error_type: Option<String>,
+    /// The error object's `code`, as text whether the server sent a number
+    /// (`400`) or a string (`"invalid_api_key"`).
+    pub code: Option<String>,
+    /// The request parameter the error is about, such as `logprobs`.
+    pub param: Option<String>,
+    /// A problem's `title`.
+    pub title: Option<String>,
+    /// The body's `detail`, where it is text: a problem's, or the one
+    /// FastAPI gives beside the error object.
+    pub detail: Option<String>,
+}
+
+impl ApiErrorBody {
+    /// Whether the body gave none of the fields.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
 /// How a stream that had begun failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -202,6 +268,7 @@ impl Error {
         Some(match self {
             Error::Validation { call, .. } => call.answered(422),
             Error::Authentication { status, call, .. } => call.answered(*status),
+            Error::PaymentRequired { call, .. } => call.answered(402),
             Error::RateLimited { call, .. } => call.answered(429),
             Error::Api { status, call, .. } => call.answered(*status),
             Error::Timeout { .. } => Failure::TIMEOUT,
@@ -221,7 +288,8 @@ impl Error {
 
     /// Whether the failure is transient: the same call may succeed later.
     ///
-    /// True for rate limits, 408, 425, 500, 502, 503 and 504, timeouts,
+    /// True for rate limits, 408, 425, 500, 502, 503, 504 and Nebius's
+    /// 529 (overloaded), timeouts,
     /// connection failures, and streams that fell silent or broke; a
     /// server's `x-should-retry` decides over the status.
     pub fn is_transient(&self) -> bool {
@@ -244,6 +312,7 @@ impl Error {
         match self {
             Error::Validation { call, .. }
             | Error::Authentication { call, .. }
+            | Error::PaymentRequired { call, .. }
             | Error::RateLimited { call, .. }
             | Error::Api { call, .. }
             | Error::Timeout { call, .. }
@@ -267,6 +336,7 @@ impl Error {
             Error::InvalidInput(_) => "invalid_input",
             Error::Validation { .. } => "validation",
             Error::Authentication { .. } => "authentication",
+            Error::PaymentRequired { .. } => "payment_required",
             Error::RateLimited { .. } => "rate_limited",
             Error::Api { .. } => "api",
             Error::Timeout { .. } => "timeout",
@@ -280,6 +350,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Validation { .. } => Some(422),
+            Error::PaymentRequired { .. } => Some(402),
             Error::RateLimited { .. } => Some(429),
             Error::Authentication { status, .. }
             | Error::Api { status, .. }
@@ -293,10 +364,64 @@ impl Error {
         match self {
             Error::Validation { request_id, .. }
             | Error::Authentication { request_id, .. }
+            | Error::PaymentRequired { request_id, .. }
             | Error::RateLimited { request_id, .. }
             | Error::Api { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
+    }
+
+    /// The server's message, for errors that come from a response: the
+    /// error object's `message`, else the body's `detail`, else the start
+    /// of the body. `None` for a rejected request's validation details,
+    /// which [`Error::Validation`] lists.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Authentication { message, .. }
+            | Error::PaymentRequired { message, .. }
+            | Error::RateLimited { message, .. }
+            | Error::Api { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
+    /// What the error body says besides its message (type, code,
+    /// parameter, a problem's title and detail), where it says any.
+    pub fn error_body(&self) -> Option<&ApiErrorBody> {
+        match self {
+            Error::Authentication { error_body, .. }
+            | Error::PaymentRequired { error_body, .. }
+            | Error::RateLimited { error_body, .. }
+            | Error::Api { error_body, .. } => error_body.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The error object's `type`, such as `BadRequestError`.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_body()?.error_type.as_deref()
+    }
+
+    /// The error object's `code`, as text.
+    pub fn code(&self) -> Option<&str> {
+        self.error_body()?.code.as_deref()
+    }
+
+    /// The request parameter the error is about, where the server names one.
+    pub fn param(&self) -> Option<&str> {
+        self.error_body()?.param.as_deref()
+    }
+
+    /// Whether the account's budget is exhausted (HTTP 402): add funds to
+    /// the Nebius AI Studio account before calling again.
+    pub fn is_payment_required(&self) -> bool {
+        matches!(self, Error::PaymentRequired { .. })
+    }
+
+    /// Whether Nebius's inference service was overloaded (HTTP 529) and
+    /// refused the request before processing it, after any retries.
+    pub fn is_overloaded(&self) -> bool {
+        matches!(self, Error::Api { status: 529, .. })
     }
 }
 
@@ -346,6 +471,28 @@ impl fmt::Display for RequestId<'_> {
             Some(id) => write!(f, " (request id {id})"),
             None => Ok(()),
         }
+    }
+}
+
+/// ` (type BadRequestError, code 400, param logprobs)`: what the body
+/// says besides its message; nothing where it says none of it.
+struct Described<'a>(&'a Option<Box<ApiErrorBody>>);
+
+impl fmt::Display for Described<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(body) = self.0 else { return Ok(()) };
+        let parts: Vec<String> = [
+            ("type", &body.error_type),
+            ("code", &body.code),
+            ("param", &body.param),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
+        .collect();
+        if parts.is_empty() {
+            return Ok(());
+        }
+        write!(f, " ({})", parts.join(", "))
     }
 }
 
@@ -399,6 +546,7 @@ mod tests {
         let auth = Error::Authentication {
             status: 401,
             message: "Invalid token".into(),
+            error_body: None,
             request_id: None,
             call: call(true),
         };
@@ -410,6 +558,7 @@ mod tests {
             retry_after: Some(Duration::from_millis(1500)),
             rate_limits: Box::default(),
             message: "slow down".into(),
+            error_body: None,
             request_id: None,
             call: call(false),
         };
@@ -418,6 +567,70 @@ mod tests {
             "rate limited (429): slow down; retry after 1.5 s"
         );
         assert!(limited.is_transient() && limited.is_safe_to_retry());
+        let broke = Error::PaymentRequired {
+            message: "Payment Required: You have exhausted your budget.".into(),
+            error_body: None,
+            request_id: Some("req-2".into()),
+            call: call(true),
+        };
+        assert_eq!(
+            broke.to_string(),
+            "payment required (402): Payment Required: You have exhausted your budget.; \
+             the account's budget is exhausted: add funds to the Nebius AI Studio account, \
+             or check its billing, at https://tokenfactory.nebius.com (request id req-2)"
+        );
+        assert_eq!(
+            (broke.status(), broke.kind(), broke.request_id()),
+            (Some(402), "payment_required", Some("req-2"))
+        );
+        assert!(broke.is_payment_required() && !broke.is_overloaded());
+        assert!(!broke.is_transient() && !broke.is_safe_to_retry());
+        assert_eq!(broke.call().unwrap().operation_id, "op");
+    }
+
+    #[test]
+    fn the_error_object_shows_its_type_code_and_param() {
+        let err = Error::Api {
+            status: 400,
+            message: "logprobs too high".into(),
+            error_body: Some(Box::new(ApiErrorBody {
+                message: Some("logprobs too high".into()),
+                error_type: Some("BadRequestError".into()),
+                code: Some("400".into()),
+                param: Some("logprobs".into()),
+                ..ApiErrorBody::default()
+            })),
+            body: None,
+            request_id: None,
+            call: call(false),
+        };
+        assert_eq!(
+            err.to_string(),
+            "the API answered 400: logprobs too high (type BadRequestError, code 400, param logprobs)"
+        );
+        assert_eq!(
+            (err.error_type(), err.code(), err.param(), err.message()),
+            (
+                Some("BadRequestError"),
+                Some("400"),
+                Some("logprobs"),
+                Some("logprobs too high")
+            )
+        );
+        let overloaded = Error::Api {
+            status: 529,
+            message: "System is overloaded".into(),
+            error_body: None,
+            body: None,
+            request_id: None,
+            call: call(false),
+        };
+        assert_eq!(
+            overloaded.to_string(),
+            "the API answered 529: System is overloaded"
+        );
+        assert!(overloaded.is_overloaded() && overloaded.is_safe_to_retry());
+        assert_eq!((overloaded.error_type(), overloaded.code()), (None, None));
     }
 
     #[test]
@@ -425,6 +638,7 @@ mod tests {
         let api = |status, idempotent| Error::Api {
             status,
             message: String::new(),
+            error_body: None,
             body: None,
             request_id: None,
             call: call(idempotent),

@@ -57,7 +57,7 @@ mod transport;
 
 pub use call::Attempt;
 pub use endpoint::{Endpoint, ProjectParameter, ResponseKind};
-pub use error::{Call, Error, FieldError, StreamFailure, API_KEY_ENV};
+pub use error::{ApiErrorBody, Call, Error, FieldError, StreamFailure, API_KEY_ENV};
 pub use input::{InvalidInput, Problem, Problems, MAX_LISTED_PROBLEMS};
 pub use options::RequestOptions;
 pub use query::DeepObject;

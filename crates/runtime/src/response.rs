@@ -1,12 +1,12 @@
 //! What a call gives back: a decoded [`Response`], or the [`Error`] for a
 //! status that is not a success.
 
-use crate::error::{Call, Error, FieldError};
+use crate::error::{ApiErrorBody, Call, Error, FieldError};
 use crate::rate_limits::RateLimits;
 use crate::retry::{retry_after, Failure};
 use crate::scrub::{cut, Scrubber};
 use crate::Secret;
-use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
 use std::time::SystemTime;
 
@@ -145,10 +145,17 @@ pub(crate) fn error_from_response(
             };
         }
     }
+    let problem = is_problem(headers, json.as_ref());
+    let error_body = json
+        .as_ref()
+        .map(|j| error_body(j, problem, scrub))
+        .filter(|b| !b.is_empty())
+        .map(Box::new);
     let message = json
         .as_ref()
-        .and_then(server_message)
-        .map(|m| cut(scrub.text(m), MAX_MESSAGE))
+        .and_then(|j| server_message(j, problem))
+        .map(|m| cut(scrub.text(m.trim().to_string()), MAX_MESSAGE))
+        .filter(|m| !m.is_empty())
         .unwrap_or_else(|| match scrub.excerpt(body) {
             e if e.is_empty() => status
                 .canonical_reason()
@@ -160,6 +167,13 @@ pub(crate) fn error_from_response(
         401 | 403 => Error::Authentication {
             status: status.as_u16(),
             message,
+            error_body,
+            request_id,
+            call,
+        },
+        402 => Error::PaymentRequired {
+            message,
+            error_body,
             request_id,
             call,
         },
@@ -167,12 +181,14 @@ pub(crate) fn error_from_response(
             retry_after: retry_after(headers, SystemTime::now()),
             rate_limits: Box::new(RateLimits::from_headers(headers)),
             message,
+            error_body,
             request_id,
             call,
         },
         300..=399 => Error::Api {
             status: status.as_u16(),
             message: redirect_message(headers),
+            error_body: None,
             body: None,
             request_id,
             call,
@@ -180,6 +196,7 @@ pub(crate) fn error_from_response(
         code => Error::Api {
             status: code,
             message,
+            error_body,
             body: json.map(|j| Box::new(scrub.json(j))),
             request_id,
             call,
@@ -187,18 +204,78 @@ pub(crate) fn error_from_response(
     }
 }
 
-/// FastAPI's `{"detail": "..."}`, OpenAI's `{"error": {"message": "..."}}`,
-/// or a plain `{"message": "..."}`; a `detail` that is not text is given
-/// as its JSON.
-fn server_message(json: &serde_json::Value) -> Option<String> {
+/// Whether the body is an RFC 9457 problem: its content type says so, or
+/// it has a problem's `title` and `status`.
+fn is_problem(headers: &HeaderMap, json: Option<&serde_json::Value>) -> bool {
+    let typed = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/problem+json"));
+    typed
+        || json.is_some_and(|j| {
+            j.get("title").is_some_and(serde_json::Value::is_string)
+                && j.get("status").is_some_and(serde_json::Value::is_u64)
+        })
+}
+
+/// The error object's fields (`{"error": {"message", "type", "code",
+/// "param"}}`), the body's text `detail`, and a problem's `title`, each
+/// scrubbed and cut.
+fn error_body(json: &serde_json::Value, problem: bool, scrub: &Scrubber<'_>) -> ApiErrorBody {
+    use serde_json::Value;
+    let text = |value: Option<&Value>, numbers: bool| -> Option<String> {
+        let raw = match value? {
+            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) if numbers => n.to_string(),
+            _ => return None,
+        };
+        Some(cut(scrub.text(raw), MAX_MESSAGE)).filter(|t| !t.is_empty())
+    };
+    let object = json.get("error").filter(|e| e.is_object());
+    let field = |name: &str| object.and_then(|e| e.get(name));
+    ApiErrorBody {
+        message: text(field("message"), false),
+        error_type: text(field("type"), false),
+        code: text(field("code"), true),
+        param: text(field("param"), false),
+        title: text(json.get("title").filter(|_| problem), false),
+        detail: text(json.get("detail"), false),
+    }
+}
+
+/// The server's message: a problem's `title: detail`, the error object's
+/// `message` (Nebius's `detail` beside it may wrap it in advice), FastAPI's
+/// `{"detail": "..."}`, or a plain `{"message": "..."}` or `{"error":
+/// "..."}`; a `detail` that is not text is given as its JSON.
+fn server_message(json: &serde_json::Value, problem: bool) -> Option<String> {
+    let string = |name: &str| {
+        json.get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    };
+    if problem {
+        match (string("title"), string("detail")) {
+            (Some(title), Some(detail)) => return Some(format!("{title}: {detail}")),
+            (Some(only), None) | (None, Some(only)) => return Some(only.to_string()),
+            (None, None) => {}
+        }
+    }
     let text = json
-        .get("detail")
-        .and_then(|d| d.as_str())
-        .or_else(|| json.pointer("/error/message").and_then(|m| m.as_str()))
-        .or_else(|| json.get("message").and_then(|m| m.as_str()))
-        .or_else(|| json.get("error").and_then(|m| m.as_str()))
+        .pointer("/error/message")
+        .and_then(|m| m.as_str())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .or_else(|| string("detail"))
+        .or_else(|| string("message"))
+        .or_else(|| string("error"))
         .map(String::from);
-    text.or_else(|| json.get("detail").map(|d| d.to_string()))
+    text.or_else(|| {
+        json.get("detail")
+            .filter(|d| !d.is_string())
+            .map(|d| d.to_string())
+    })
 }
 
 /// Why a redirect came back as an error, naming where it led without the
@@ -281,6 +358,148 @@ mod tests {
             panic!("a JSON body is kept");
         };
         assert_eq!(*body, serde_json::json!({"detail": "[REDACTED]"}));
+    }
+
+    #[test]
+    fn an_exhausted_budget_is_its_own_error_and_final() {
+        let err = error(
+            402,
+            r#"{"detail": "Payment Required: You have exhausted your budget. Please add funds to continue using the API."}"#,
+            &[("x-request-id", "req-402")],
+        );
+        let Error::PaymentRequired {
+            message,
+            request_id,
+            ..
+        } = &err
+        else {
+            panic!("{err:?}");
+        };
+        assert_eq!(
+            message,
+            "Payment Required: You have exhausted your budget. Please add funds to continue using the API."
+        );
+        assert_eq!(request_id.as_deref(), Some("req-402"));
+        let text = err.to_string();
+        assert!(
+            text.starts_with("payment required (402): Payment Required")
+                && text.contains("add funds to the Nebius AI Studio account")
+                && text.ends_with("(request id req-402)"),
+            "{text}"
+        );
+        assert_eq!((err.status(), err.kind()), (Some(402), "payment_required"));
+        assert!(!err.is_transient() && !err.is_safe_to_retry());
+    }
+
+    #[test]
+    fn an_overloaded_nebius_is_transient_and_safe_to_repeat() {
+        let err = error(
+            529,
+            r#"{"error": {"message": "System is overloaded\n", "type": "InternalServerError", "code": 529}, "detail": "System is overloaded\n"}"#,
+            &[],
+        );
+        assert!(
+            matches!(err, Error::Api { status: 529, .. }) && err.is_overloaded(),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "the API answered 529: System is overloaded (type InternalServerError, code 529)"
+        );
+        // The call is a POST (not idempotent), and still safe to repeat:
+        // the service refused it before processing.
+        assert!(err.is_transient() && err.is_safe_to_retry());
+        let told = error(529, "", &[("x-should-retry", "false")]);
+        assert!(!told.is_transient());
+    }
+
+    #[test]
+    fn the_error_object_gives_message_type_code_and_param_scrubbed() {
+        let err = error(
+            400,
+            r#"{"error": {"message": "logprobs of 100 is over 20 for sk-key", "type": "BadRequestError", "code": 400, "param": "logprobs"}, "detail": "Invalid request. Details: logprobs of 100 is over 20 for sk-key"}"#,
+            &[],
+        );
+        assert_eq!(
+            err.to_string(),
+            "the API answered 400: logprobs of 100 is over 20 for [REDACTED] \
+             (type BadRequestError, code 400, param logprobs)"
+        );
+        let body = err.error_body().expect("the error object is read");
+        assert_eq!(
+            (
+                body.message.as_deref(),
+                err.error_type(),
+                err.code(),
+                err.param()
+            ),
+            (
+                Some("logprobs of 100 is over 20 for [REDACTED]"),
+                Some("BadRequestError"),
+                Some("400"),
+                Some("logprobs")
+            )
+        );
+        assert_eq!(
+            body.detail.as_deref(),
+            Some("Invalid request. Details: logprobs of 100 is over 20 for [REDACTED]")
+        );
+        // A string code, a null param, and the same fields on a 429 and a 401.
+        let limited = error(
+            429,
+            r#"{"error": {"message": "slow down", "type": "requests", "code": "rate_limit_exceeded", "param": null}}"#,
+            &[],
+        );
+        assert_eq!(
+            limited.to_string(),
+            "rate limited (429): slow down (type requests, code rate_limit_exceeded)"
+        );
+        assert_eq!(limited.param(), None);
+        let auth = error(
+            401,
+            r#"{"error": {"message": "bad key s3-secret", "type": "auth", "code": "invalid_api_key"}}"#,
+            &[],
+        );
+        assert_eq!(auth.code(), Some("invalid_api_key"));
+        assert!(
+            auth.to_string().contains(
+                "bad key [REDACTED] (type auth, code invalid_api_key); check the API key"
+            ),
+            "{auth}"
+        );
+        // A plain body has none of it.
+        let plain = error(404, r#"{"detail": "Not Found"}"#, &[]);
+        assert_eq!(plain.error_type(), None);
+        assert_eq!(
+            plain.error_body().and_then(|b| b.detail.as_deref()),
+            Some("Not Found")
+        );
+    }
+
+    #[test]
+    fn problems_read_title_and_detail() {
+        let problem = r#"{"type": "https://example.test/errors#VIOLATION", "title": "Request is not valid", "status": 409, "detail": "the name sk-key is taken"}"#;
+        for content_type in ["application/problem+json", "application/json"] {
+            let err = error(409, problem, &[("content-type", content_type)]);
+            assert_eq!(
+                err.to_string(),
+                "the API answered 409: Request is not valid: the name [REDACTED] is taken",
+                "{content_type}"
+            );
+            let body = err.error_body().unwrap();
+            assert_eq!(body.title.as_deref(), Some("Request is not valid"));
+            assert_eq!(body.detail.as_deref(), Some("the name [REDACTED] is taken"));
+        }
+        // Announced by its type, a problem with a title alone says the title.
+        let err = error(
+            500,
+            r#"{"title": "Internal error"}"#,
+            &[("content-type", "application/problem+json; charset=utf-8")],
+        );
+        assert_eq!(err.to_string(), "the API answered 500: Internal error");
+        // Without the type, a `title` alone is no problem's.
+        let err = error(500, r#"{"title": "x", "detail": "y"}"#, &[]);
+        assert_eq!(err.to_string(), "the API answered 500: y");
     }
 
     #[test]
