@@ -194,6 +194,84 @@ async fn an_error_event_ends_the_stream() {
 }
 
 #[tokio::test]
+async fn a_responses_error_event_ends_the_stream_with_its_message() {
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("event: response.output_text.delta\ndata: {\"n\": 1}\n\n"),
+        send(&format!(
+            "data: {{\"type\": \"error\", \"code\": \"server_error\", \"message\": \"The model failed for {KEY}\", \"param\": null}}\n\n"
+        )),
+        send("data: {\"n\": 2}\n\n"),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    assert_eq!(events.next().await.unwrap().unwrap(), Delta { n: 1 });
+    let err = events.next().await.unwrap().unwrap_err();
+    let Error::Stream {
+        message, failure, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*failure, StreamFailure::ServerError);
+    assert_eq!(
+        message,
+        "the server sent an error: The model failed for [REDACTED] (code server_error)"
+    );
+    assert!(
+        events.next().await.is_none(),
+        "the stream ends at the error"
+    );
+}
+
+#[tokio::test]
+async fn an_event_with_an_error_that_is_not_an_error_object_is_data() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Row {
+        n: u32,
+        error: Option<String>,
+    }
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"n\": 1, \"error\": null}\n\n"),
+        send("data: {\"n\": 2, \"error\": \"timeout\"}\n\n"),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let events = transport.event_stream::<Row>(open(&transport, &url).await);
+    assert_eq!(
+        events.collect_items().await.unwrap(),
+        vec![
+            Row { n: 1, error: None },
+            Row {
+                n: 2,
+                error: Some("timeout".into())
+            }
+        ]
+    );
+}
+
+#[tokio::test]
+async fn json_lines_rows_with_an_error_column_are_items() {
+    // A batch's results: each row says whether its request failed, and
+    // the rows after a failed one still come.
+    let url = serve(vec![
+        head("application/jsonl"),
+        send("{\"n\": 1, \"error\": null}\n"),
+        send("{\"n\": 2, \"error\": {\"message\": \"row failed\", \"code\": 500}}\n"),
+        send("{\"n\": 3, \"type\": \"error\", \"message\": \"also a row\"}\n"),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let rows = transport
+        .json_lines::<serde_json::Value>(open(&transport, &url).await)
+        .collect_items()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[1]["error"]["message"], "row failed");
+    assert_eq!(rows[2]["n"], 3);
+}
+
+#[tokio::test]
 async fn keep_alives_alone_do_not_keep_a_stream_alive() {
     let mut steps = vec![head("text/event-stream"), send("data: {\"n\": 1}\n\n")];
     for _ in 0..40 {

@@ -116,31 +116,16 @@ impl Body {
         }
     }
 
-    /// `text` as one item: `None` for OpenAI's end sentinel, the server's
-    /// error if it sent one, else `text` decoded.
+    /// `text` as one item: `None` for OpenAI's end sentinel, else `text`
+    /// decoded. An item is only data: whether an event is the server's
+    /// error is for [`EventStream`] to say ([`server_error`]), and a JSON
+    /// Lines row with an `error` column is a row like any other.
     fn decode<T: DeserializeOwned>(&mut self, text: &str, what: &str) -> Option<Result<T, Error>> {
         let trimmed = text.trim();
         if trimmed == "[DONE]" {
             self.ended = true;
             self.finished = true;
             return None;
-        }
-        // An error sent mid-stream, as OpenAI-compatible servers do:
-        // `{"error": {"message": "...", ...}}`.
-        if trimmed.starts_with('{') && trimmed.contains("\"error\"") {
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
-                if let Some(error) = value.get("error").filter(|e| !e.is_null()) {
-                    let message = error
-                        .get("message")
-                        .and_then(serde_json::Value::as_str)
-                        .map(String::from)
-                        .unwrap_or_else(|| error.to_string());
-                    return Some(Err(self.fail(
-                        StreamFailure::ServerError,
-                        format!("the server sent an error: {message}"),
-                    )));
-                }
-            }
         }
         Some(serde_json::from_str(trimmed).map_err(|e| {
             let start: String = trimmed.chars().take(EXCERPT).collect();
@@ -152,11 +137,51 @@ impl Body {
     }
 }
 
+/// The server's message, where an event's `data` is an error sent
+/// mid-stream, in either shape OpenAI-compatible servers send:
+///
+/// - the responses API's error event, `{"type": "error", "code": ...,
+///   "message": ...}`;
+/// - an error object, `{"error": {"message": ..., ...}}`, as chat
+///   completions send it.
+///
+/// Anything else is data, a top-level `error` that is not an object with a
+/// `message` (`null`, a string, a flag) included.
+fn server_error(data: &str) -> Option<String> {
+    use serde_json::Value;
+    let trimmed = data.trim();
+    // Cheap for the events that are data: no second parse for them.
+    if !trimmed.starts_with('{') || !trimmed.contains("\"error\"") {
+        return None;
+    }
+    let value: Value = serde_json::from_str(trimmed).ok()?;
+    let text = |v: Option<&Value>| match v? {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    if value.get("type").and_then(Value::as_str) == Some("error") {
+        let message = text(value.get("message")).unwrap_or_else(|| trimmed.to_string());
+        return Some(match text(value.get("code")) {
+            Some(code) => format!("{message} (code {code})"),
+            None => message,
+        });
+    }
+    let error = value.get("error").filter(|e| e.is_object())?;
+    let message = text(error.get("message"))?;
+    Some(match text(error.get("code")) {
+        Some(code) => format!("{message} (code {code})"),
+        None => message,
+    })
+}
+
 /// Server-sent events, each one's `data` decoded into `T`.
 ///
-/// It ends at `data: [DONE]` or at the end of the body; an event with an
-/// `error` object, or of type `error`, ends it with
-/// [`Error::Stream`] `{ failure: StreamFailure::ServerError, .. }`.
+/// It ends at `data: [DONE]` or at the end of the body. The server's error
+/// ends it with [`Error::Stream`] `{ failure: StreamFailure::ServerError,
+/// .. }` carrying the server's message: an event named `error`, an event
+/// of `"type": "error"` (the responses API's), or one whose `error` is an
+/// object with a `message` (chat completions').
 #[must_use = "a stream does nothing until it is polled"]
 pub struct EventStream<T> {
     body: Body,
@@ -228,6 +253,12 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     continue;
                 }
                 this.body.touch();
+                if let Some(message) = server_error(&event.data) {
+                    let message = format!("the server sent an error: {message}");
+                    return Poll::Ready(Some(Err(this
+                        .body
+                        .fail(StreamFailure::ServerError, message))));
+                }
                 match this.body.decode(&event.data, "an event's data") {
                     Some(item) => return Poll::Ready(Some(item)),
                     None => return Poll::Ready(None),
@@ -262,7 +293,9 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
 }
 
 /// JSON Lines: each line decoded into `T`. Memory stays within
-/// [`MAX_LINE`] whatever the size of the response.
+/// [`MAX_LINE`] whatever the size of the response. Every line is data: a
+/// row with an `error` column (a batch's results, say) is an item like
+/// any other.
 #[must_use = "a stream does nothing until it is polled"]
 pub struct JsonLines<T> {
     body: Body,
@@ -513,5 +546,47 @@ impl Transport {
         Download {
             body: Body::new(self, response),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_error;
+
+    #[test]
+    fn the_servers_errors_in_either_shape_and_nothing_else() {
+        for (data, expected) in [
+            (
+                r#"{"type": "error", "code": "server_error", "message": "The model failed", "param": null}"#,
+                Some("The model failed (code server_error)"),
+            ),
+            (
+                r#"{"type":"error","message":"overloaded\n"}"#,
+                Some("overloaded"),
+            ),
+            (
+                r#"{"error": {"message": "bad key", "type": "auth", "code": 401}}"#,
+                Some("bad key (code 401)"),
+            ),
+            // The responses API's other events, and data that has an
+            // `error` without being one.
+            (
+                r#"{"type": "response.output_text.delta", "delta": "error"}"#,
+                None,
+            ),
+            (r#"{"n": 1, "error": null}"#, None),
+            (r#"{"n": 1, "error": "a column"}"#, None),
+            (r#"{"n": 1, "error": {"code": 3}}"#, None),
+            (r#"{"n": 1, "error": false}"#, None),
+            ("[DONE]", None),
+            (r#"{"error": "#, None),
+        ] {
+            assert_eq!(server_error(data).as_deref(), expected, "{data}");
+        }
+        // An error event without a message says what it was.
+        assert_eq!(
+            server_error(r#"{"type": "error", "code": "x"}"#).as_deref(),
+            Some(r#"{"type": "error", "code": "x"} (code x)"#)
+        );
     }
 }
