@@ -164,6 +164,7 @@ impl Transport {
         loop {
             let call = Call {
                 operation_id: endpoint.operation_id,
+                method: endpoint.call,
                 attempts: retry + 1,
                 idempotent,
                 answered: None,

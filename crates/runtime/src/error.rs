@@ -175,7 +175,7 @@ pub enum Error {
     },
     /// A stream broke after it began: the server sent an error, an item
     /// would not decode, the connection broke, or nothing came for too long.
-    #[error("the stream failed: {message}")]
+    #[error("the stream of {} failed: {message}", .call.method)]
     Stream {
         /// What happened, with the server's message where it sent one.
         message: String,
@@ -239,8 +239,11 @@ pub enum StreamFailure {
 /// The call an error came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
-    /// The operation's id, as the client method is named.
+    /// The operation's id in the document.
     pub operation_id: &'static str,
+    /// The Rust call that made it, as the user wrote it:
+    /// `create_chat_completion().send_stream()`.
+    pub method: &'static str,
     /// How many attempts were made.
     pub attempts: u32,
     /// Whether repeating the operation has the effect of making it once.
@@ -514,6 +517,7 @@ mod tests {
     fn call(idempotent: bool) -> Call {
         Call {
             operation_id: "op",
+            method: "op().send()",
             attempts: 1,
             idempotent,
             answered: None,

@@ -300,6 +300,7 @@ mod tests {
     fn call() -> Call {
         Call {
             operation_id: "op",
+            method: "op().send()",
             attempts: 1,
             idempotent: false,
             answered: None,

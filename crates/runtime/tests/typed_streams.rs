@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 use futures::StreamExt;
+use nebius_tokenfactory_runtime::stream::StreamEnd;
 use nebius_tokenfactory_runtime::{
     Endpoint, Error, ResponseKind, Secret, StreamFailure, Transport, TransportConfig,
 };
@@ -399,4 +400,69 @@ async fn a_download_is_saved_whole_or_not_at_all() {
     assert!(!broken.exists(), "no file at the path");
     assert!(!dir.join("broken.bin.part").exists(), "no part file left");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_stream_says_whether_it_ended_at_done_at_the_body_end_or_by_an_error() {
+    let transport = transport(Duration::from_secs(30));
+    let done = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"n\": 1}\n\ndata: [DONE]\n\n"),
+    ]);
+    let cut = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"n\": 1}\n\n"),
+    ]);
+    let failed = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"n\": \"one\"}\n\n"),
+    ]);
+    let mut events = transport.event_stream::<Delta>(open(&transport, &done).await);
+    assert_eq!(events.end(), None, "nothing read yet");
+    while events.next().await.is_some() {}
+    assert_eq!(events.end(), Some(StreamEnd::Done));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &cut).await);
+    while events.next().await.is_some() {}
+    assert_eq!(events.end(), Some(StreamEnd::BodyEnded));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &failed).await);
+    let err = events.next().await.unwrap().unwrap_err();
+    assert!(events.next().await.is_none());
+    assert_eq!(events.end(), Some(StreamEnd::Failed));
+    // The error names the call as the user wrote it.
+    assert!(err.to_string().contains("stream_things().send()"), "{err}");
+}
+
+/// The caller's own row type.
+#[derive(Debug, Deserialize, PartialEq)]
+struct Review {
+    stars: u8,
+}
+
+#[tokio::test]
+async fn items_are_read_as_the_callers_type_and_a_download_as_lines() {
+    let transport = transport(Duration::from_secs(30));
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"stars\": 4}\n\n"),
+    ]);
+    let events = transport.event_stream::<serde_json::Value>(open(&transport, &url).await);
+    let mut reviews = events.items::<Review>();
+    assert_eq!(reviews.next().await.unwrap().unwrap(), Review { stars: 4 });
+    let url = serve(vec![
+        head("application/octet-stream"),
+        send("{\"stars\": 5}\n{\"stars\": 3}\n"),
+    ]);
+    let download = transport.download(open(&transport, &url).await);
+    let rows = download
+        .json_lines::<Review>()
+        .collect_items()
+        .await
+        .unwrap();
+    assert_eq!(rows, vec![Review { stars: 5 }, Review { stars: 3 }]);
+    let url = serve(vec![head("application/jsonl"), send("{\"stars\": 2}\n")]);
+    let lines = transport.json_lines::<serde_json::Value>(open(&transport, &url).await);
+    let mut lines = lines.items::<Review>();
+    assert_eq!(lines.next().await.unwrap().unwrap(), Review { stars: 2 });
+    assert!(lines.next().await.is_none());
+    assert_eq!(lines.end(), Some(StreamEnd::BodyEnded));
 }

@@ -12,6 +12,11 @@
 //! - [`Download`]: the bytes, to write to a file as they come
 //!   ([`Download::write_to`]) or to collect ([`Download::bytes`]).
 //!
+//! Each is read with `next().await` (no trait to import) or as a `Stream`,
+//! and says how it ended ([`StreamEnd`]): at the server's `[DONE]`, at the
+//! end of the body, or by an error. `items::<U>()` reads the items as the
+//! caller's own type, and [`Download::json_lines`] reads a download's lines.
+//!
 //! The idle timeout counts from the last data: a keep-alive comment does not
 //! reset it, and a stream that sends only keep-alives fails with
 //! [`Error::Stream`](crate::Error::Stream) `{ idle: true, .. }`.
@@ -22,4 +27,4 @@ mod typed;
 
 pub use jsonl::{LineSplitter, LineTooLong};
 pub use sse::{Event, EventParser, EventTooLarge, DEFAULT_MAX_EVENT_SIZE};
-pub use typed::{Download, EventStream, JsonLines, MAX_LINE};
+pub use typed::{Download, EventStream, JsonLines, StreamEnd, MAX_LINE};

@@ -22,6 +22,21 @@ pub const MAX_LINE: usize = 16 * 1024 * 1024;
 
 type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
 
+/// How a stream ended, once it has: [`EventStream::end`],
+/// [`JsonLines::end`], [`Download::end`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StreamEnd {
+    /// The server said it was done: OpenAI's `data: [DONE]`.
+    Done,
+    /// The body ended. For a download or JSON Lines that is the whole
+    /// answer; for an event stream whose server sends `[DONE]`, it means
+    /// the answer may be cut short.
+    BodyEnded,
+    /// An error ended it: the one the stream gave last.
+    Failed,
+}
+
 /// What every typed stream shares: the body, the idle timer, the call it
 /// came from, and what to scrub from the server's messages.
 struct Body {
@@ -37,6 +52,8 @@ struct Body {
     ended: bool,
     /// The stream has no more items: it failed, or the server said it is done.
     finished: bool,
+    /// How it ended, once it has.
+    end: Option<StreamEnd>,
 }
 
 impl std::fmt::Debug for Body {
@@ -45,7 +62,7 @@ impl std::fmt::Debug for Body {
             .field("status", &self.status)
             .field("call", &self.call)
             .field("idle_timeout", &self.idle)
-            .field("ended", &self.ended)
+            .field("end", &self.end)
             .finish_non_exhaustive()
     }
 }
@@ -65,6 +82,7 @@ impl Body {
             headers: parts.headers,
             ended: false,
             finished: false,
+            end: None,
         }
     }
 
@@ -78,6 +96,7 @@ impl Body {
     fn fail(&mut self, failure: StreamFailure, message: String) -> Error {
         self.ended = true;
         self.finished = true;
+        self.end = Some(StreamEnd::Failed);
         let scrub = Scrubber {
             api_key: &self.api_key,
             secrets: &self.secrets,
@@ -101,6 +120,7 @@ impl Body {
             ))),
             Poll::Ready(None) => {
                 self.ended = true;
+                self.end.get_or_insert(StreamEnd::BodyEnded);
                 Poll::Ready(None)
             }
             Poll::Pending => match self.timer.as_mut().poll(cx) {
@@ -125,6 +145,7 @@ impl Body {
         if trimmed == "[DONE]" {
             self.ended = true;
             self.finished = true;
+            self.end = Some(StreamEnd::Done);
             return None;
         }
         Some(serde_json::from_str(trimmed).map_err(|e| {
@@ -230,6 +251,57 @@ impl<T: DeserializeOwned> EventStream<T> {
             items.push(item?);
         }
         Ok(items)
+    }
+}
+
+/// `next` and `end`, the same on every typed stream.
+macro_rules! read_in_turn {
+    ($stream:ident $(<$t:ident>)?, $item:ty) => {
+        impl$(<$t: DeserializeOwned>)? $stream$(<$t>)? {
+            /// The next item, or `None` once the stream has ended ([`Self::end`]
+            /// then says how): `StreamExt::next`, without importing a trait.
+            pub async fn next(&mut self) -> Option<Result<$item, Error>> {
+                std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+            }
+
+            /// How the stream ended: at the server's `[DONE]`, at the end of
+            /// the body, or by an error. `None` while it goes on.
+            pub fn end(&self) -> Option<StreamEnd> {
+                self.body.end
+            }
+        }
+    };
+}
+
+read_in_turn!(EventStream<T>, T);
+read_in_turn!(JsonLines<T>, T);
+read_in_turn!(Download, Bytes);
+
+impl<T> EventStream<T> {
+    /// The same stream, its events' data decoded as `U` instead: the
+    /// caller's own type for an event the document leaves untyped.
+    pub fn items<U>(self) -> EventStream<U> {
+        EventStream {
+            body: self.body,
+            parser: self.parser,
+            events: self.events,
+            scratch: self.scratch,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T> JsonLines<T> {
+    /// The same stream, its lines decoded as `U` instead: the caller's own
+    /// row type (`.items::<Review>()`).
+    pub fn items<U>(self) -> JsonLines<U> {
+        JsonLines {
+            body: self.body,
+            splitter: self.splitter,
+            lines: self.lines,
+            scratch: self.scratch,
+            item: PhantomData,
+        }
     }
 }
 
@@ -491,6 +563,18 @@ impl Download {
             return Err(io("rename the download to", e, path));
         }
         Ok(written)
+    }
+
+    /// The body read as JSON Lines as it arrives, each line decoded as `T`
+    /// (a dataset's rows, a batch's results), in bounded memory.
+    pub fn json_lines<T>(self) -> JsonLines<T> {
+        JsonLines {
+            body: self.body,
+            splitter: LineSplitter::new(MAX_LINE),
+            lines: VecDeque::new(),
+            scratch: Vec::new(),
+            item: PhantomData,
+        }
     }
 
     /// The whole body, in memory.
