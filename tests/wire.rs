@@ -63,7 +63,7 @@ fn upload_request() -> types::CreateDatasetRequest {
             .as_object()
             .unwrap()
             .clone()])
-        .ai_project_id(Some("proj-1".to_string()));
+        .ai_project_id("proj-1");
     types::CreateDatasetRequestUpload::try_from(body)
         .unwrap()
         .into()

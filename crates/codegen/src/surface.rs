@@ -391,9 +391,29 @@ fn generics(generics: &syn::Generics, shape: String) -> String {
 }
 
 /// The `T` of a setter `fn name<V>(self, value: V) where V: TryInto<T>`,
-/// as progenitor and typify write their builders' setters.
+/// as progenitor and typify write their builders' setters; `Vec<X>` for a
+/// list's setter (`V: IntoIterator, V::Item: TryInto<X>`, see
+/// [`crate::emit::setters`]).
 pub(crate) fn setter_target(sig: &syn::Signature) -> Option<syn::Type> {
     let clause = sig.generics.where_clause.as_ref()?;
+    let target = first_try_into(clause)?;
+    let list = clause.predicates.iter().any(|p| {
+        let syn::WherePredicate::Type(p) = p else {
+            return false;
+        };
+        p.bounds.iter().any(|b| {
+            matches!(b, syn::TypeParamBound::Trait(t)
+                if t.path.segments.last().is_some_and(|s| s.ident == "IntoIterator"))
+        })
+    });
+    Some(if list {
+        syn::parse_quote!(::std::vec::Vec<#target>)
+    } else {
+        target
+    })
+}
+
+fn first_try_into(clause: &syn::WhereClause) -> Option<syn::Type> {
     clause.predicates.iter().find_map(|p| {
         let syn::WherePredicate::Type(p) = p else {
             return None;

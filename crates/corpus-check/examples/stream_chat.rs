@@ -15,7 +15,6 @@
 //! ```
 
 use corpus_check::tokenfactory_full::{mock::MockServerExt, types, Client};
-use futures::StreamExt;
 use nebius_tokenfactory_runtime::{http_client, Secret, Transport, TransportConfig, API_KEY_ENV};
 use serde_json::json;
 use std::io::Write;

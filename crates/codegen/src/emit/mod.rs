@@ -3,6 +3,7 @@
 //! Each emitter takes the normalised document (or progenitor's output) and
 //! gives tokens; [`crate::generate`] puts them together.
 
+pub(crate) mod decode;
 pub(crate) mod deprecations;
 pub mod endpoints;
 pub mod exemplars;
@@ -10,7 +11,9 @@ pub(crate) mod mocks;
 pub mod open_enum;
 mod repairs;
 pub mod runtime;
+pub(crate) mod setters;
 pub(crate) mod shapes;
+pub(crate) mod unions;
 
 pub(crate) use repairs::{apply as repair, apply_to_mock as repair_mock};
 

@@ -20,6 +20,9 @@
 //!   - a multipart body is sent as the runtime's form (`multipart::form`)
 //!     instead of JSON, built again for each attempt from a copy of the
 //!     builder, so that each attempt opens its files afresh;
+//! - **`From<ConversionError>` for the runtime's `Error`**, so that a
+//!   value built by hand (`Type::try_from(builder)?`) fails with the SDK's
+//!   error;
 //! - **`Client::new`**, which takes its HTTP client from the transport
 //!   instead of building a second one;
 //! - **`deepObject` query parameters**, sent through the runtime's
@@ -56,6 +59,7 @@ pub(crate) fn wire(
         }
     });
     client_new(file)?;
+    conversion_errors(file, runtime);
     let builder = file
         .items
         .iter_mut()
@@ -105,6 +109,31 @@ fn client_new(file: &mut syn::File) -> Result<(), Error> {
     ));
     new.block = syn::parse_quote!({ Self::new_with_client(baseurl, inner.http().clone(), inner) });
     Ok(())
+}
+
+/// A failed conversion of a built value (`Type::try_from(builder)`)
+/// becomes the runtime's `Error::InvalidInput` through `?`, where typify
+/// wrote its `ConversionError`.
+fn conversion_errors(file: &mut syn::File, runtime: &TokenStream) {
+    let has_errors = file.items.iter().any(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().is_some_and(|(_, items)| {
+            items
+                .iter()
+                .any(|i| matches!(i, syn::Item::Mod(e) if e.ident == "error"))
+        }),
+        _ => false,
+    });
+    if has_errors {
+        file.items.push(syn::parse_quote! {
+            impl ::std::convert::From<types::error::ConversionError> for #runtime::Error {
+                fn from(error: types::error::ConversionError) -> Self {
+                    #runtime::Error::InvalidInput(#runtime::InvalidInput::one(
+                        #runtime::Problem::new(error.to_string()),
+                    ))
+                }
+            }
+        });
+    }
 }
 
 fn is_client(ty: &syn::Type) -> bool {

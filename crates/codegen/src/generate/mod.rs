@@ -162,6 +162,10 @@ fn run(
         syn::parse2(exemplars)
             .map_err(|e| Error::Generation(format!("unparsable exemplars: {e}")))?,
     );
+    // Last, once every reader of progenitor's setters has read them.
+    emit::unions::emit(&mut client, &mut mock);
+    emit::decode::lenient(&mut client);
+    emit::setters::plain(&mut client);
     let module = emit::module(client, mock, options)?;
     let surface = with_surface
         .then(|| crate::surface::of_file(&module))
