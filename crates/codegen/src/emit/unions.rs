@@ -6,7 +6,8 @@
 //! and the value is `CompletionRequestPrompt::Variant0("hi".into())`. This
 //! emitter:
 //!
-//! - **names the variants from what they hold:** `Text` for a string,
+//! - **names the variants from what they hold** (typify's `VariantN`, and
+//!   the JSON type names it gives plain values, `String` and `Array`): `Text` for a string,
 //!   `Texts` for a list of strings, `Integers` for a list of integers,
 //!   `IntegerLists` for a list of those, `Integer`, `Number`, `Boolean`,
 //!   `Object`, `Json`; a schema's type gives its name (less the union's own
@@ -193,9 +194,14 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// Whether typify named the variant without knowing what it holds:
+/// `Variant0`…, or a JSON type's name (`String`, `Array`).
 fn is_typify_fallback(name: &str) -> bool {
-    name.strip_prefix("Variant")
-        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    const JSON_TYPES: &[&str] = &["String", "Array", "Object", "Integer", "Number", "Boolean"];
+    JSON_TYPES.contains(&name)
+        || name
+            .strip_prefix("Variant")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// New names for the `VariantN` variants of `union`, old → new.
