@@ -429,7 +429,7 @@ fn the_cli_prints_each_format_and_applies_fail_on() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("#### Compile breaks\n\n- `types::CreateDatasetResponse.folder` (from `/components/schemas/CreateDatasetResponse/properties/folder`)\n  ```diff\n  - types::CreateDatasetResponse.folder field ::std::string::String\n"),
+        markdown.contains("- **compile-break** from `/components/schemas/CreateDatasetResponse/properties/folder` (response_property_removed_required): 1 field, 1 setter: `types::CreateDatasetResponse.folder`, `types::builder::CreateDatasetResponse::folder`\n"),
         "{markdown}"
     );
     let (_, json, _) = xtask(&["diff", old, new, "--format", "json"]);

@@ -23,7 +23,9 @@
 //! ```
 
 pub mod components;
+pub mod headlines;
 pub mod kind;
+mod markdown;
 pub mod operations;
 pub mod report;
 pub mod rust;
@@ -57,6 +59,7 @@ pub fn diff(old: &Value, new: &Value) -> Report {
         old_version: version(old),
         new_version: version(new),
         groups,
+        headlines: headlines::Headlines::of(old, new, &renames),
         ..Report::default()
     }
 }

@@ -79,6 +79,9 @@ pub struct Report {
     /// the new client than in the old, in its own words, and the
     /// operations that gain or lose calls beyond JSON.
     pub generator: Vec<String>,
+    /// What a reviewer needs first: operations added, removed and moved,
+    /// likely renames, deprecations.
+    pub headlines: super::headlines::Headlines,
 }
 
 /// How to print a report.
@@ -152,7 +155,7 @@ impl Report {
         }
     }
 
-    fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         format!(
             "{} breaking, {} potentially breaking, {} compatible",
             self.count(Severity::Breaking),
@@ -168,6 +171,9 @@ impl Report {
             self.new_version,
             self.summary()
         );
+        for line in super::markdown::headline_lines(self) {
+            let _ = writeln!(out, "{line}");
+        }
         if !self.rust.is_empty() {
             let _ = writeln!(out, "\nRust API ({})", self.rust_summary());
             for c in &self.rust {
@@ -202,7 +208,7 @@ impl Report {
         out
     }
 
-    fn rust_summary(&self) -> String {
+    pub(crate) fn rust_summary(&self) -> String {
         format!(
             "{} compile breaks, {} for struct literals and matches only, {} compatible",
             self.rust_count(Verdict::CompileBreak),
@@ -212,80 +218,7 @@ impl Report {
     }
 
     fn markdown(&self) -> String {
-        let mut out = format!(
-            "## API changes: `{}` → `{}`\n\n{}.\n",
-            self.old_version,
-            self.new_version,
-            self.summary()
-        );
-        if !self.rust.is_empty() {
-            let _ = write!(out, "\n### Rust API\n\n{}.\n", self.rust_summary());
-            for verdict in [
-                Verdict::CompileBreak,
-                Verdict::LiteralBreak,
-                Verdict::Compatible,
-            ] {
-                let changes: Vec<&RustChange> =
-                    self.rust.iter().filter(|c| c.verdict == verdict).collect();
-                if changes.is_empty() {
-                    continue;
-                }
-                let title = match verdict {
-                    Verdict::CompileBreak => "Compile breaks",
-                    Verdict::LiteralBreak => {
-                        "Compile breaks for struct literals and exhaustive matches"
-                    }
-                    Verdict::Compatible => "Compatible additions",
-                };
-                let _ = write!(out, "\n#### {title}\n\n");
-                for c in changes {
-                    let cause = c
-                        .cause
-                        .as_deref()
-                        .map(|p| format!(" (from `{p}`)"))
-                        .unwrap_or_default();
-                    let _ = writeln!(out, "- `{}`{cause}", c.key);
-                    if verdict == Verdict::Compatible {
-                        continue;
-                    }
-                    let _ = writeln!(out, "  ```diff");
-                    if let Some(before) = &c.before {
-                        let _ = writeln!(out, "  - {} {before}", c.key);
-                    }
-                    if let Some(after) = &c.after {
-                        let _ = writeln!(out, "  + {} {after}", c.key);
-                    }
-                    let _ = writeln!(out, "  ```");
-                }
-            }
-        }
-        if !self.generator.is_empty() {
-            let _ = write!(out, "\n### What the generator left out or changed\n\n");
-            for line in &self.generator {
-                let _ = writeln!(out, "- {}", line.replace('|', "\\|"));
-            }
-        }
-        if !self.groups.is_empty() {
-            let _ = write!(out, "\n### On the wire\n");
-        }
-        for group in &self.groups {
-            let _ = write!(
-                out,
-                "\n#### {}\n\n| severity | kind | location | explanation |\n|---|---|---|---|\n",
-                group.subject.title()
-            );
-            for c in &group.changes {
-                let _ = writeln!(
-                    out,
-                    "| {} | `{}` | `{}` | {} |",
-                    c.severity.as_str(),
-                    c.kind.as_str(),
-                    c.location,
-                    c.explanation.replace('|', "\\|")
-                );
-            }
-        }
-        out
+        super::markdown::render(self)
     }
 
     /// The report as a JSON value (the `json` format).
@@ -327,6 +260,7 @@ impl Report {
             "groups": groups,
             "rust": self.rust.iter().map(RustChange::to_json).collect::<Vec<_>>(),
             "generator": self.generator,
+            "headlines": self.headlines.to_json(),
         })
     }
 }
