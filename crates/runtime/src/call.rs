@@ -279,7 +279,10 @@ impl Transport {
                         call,
                     }
                 } else {
-                    Error::Connection { source, call }
+                    Error::Connection {
+                        source: crate::error::redact_url(source),
+                        call,
+                    }
                 };
                 (error, failure, None)
             }
@@ -287,7 +290,7 @@ impl Transport {
                 Error::Decode {
                     status: state.status.unwrap_or(200),
                     body: scrub.excerpt(&body),
-                    source,
+                    source: crate::error::DecodeError::new(&source, &scrub),
                     call,
                 },
                 Failure {

@@ -27,4 +27,4 @@ mod typed;
 
 pub use jsonl::{LineSplitter, LineTooLong};
 pub use sse::{Event, EventParser, EventTooLarge, DEFAULT_MAX_EVENT_SIZE};
-pub use typed::{Download, EventStream, JsonLines, StreamEnd, MAX_LINE};
+pub use typed::{Download, EventStream, JsonLines, StreamEnd, MAX_LINE, MAX_STREAM_MESSAGE};

@@ -3,7 +3,7 @@
 use super::{Event, EventParser, LineSplitter};
 use crate::error::{Call, Error, StreamFailure};
 use crate::response::Response;
-use crate::scrub::{Scrubber, EXCERPT};
+use crate::scrub::Scrubber;
 use crate::{Secret, Transport};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
@@ -19,6 +19,11 @@ use std::time::Duration;
 
 /// The longest line a [`JsonLines`] stream takes: 16 MiB.
 pub const MAX_LINE: usize = 16 * 1024 * 1024;
+
+/// The longest message an [`Error::Stream`] keeps, in characters: the
+/// server's message (which may be as long as an event) is scrubbed of
+/// credentials first, then cut to it.
+pub const MAX_STREAM_MESSAGE: usize = 4096;
 
 type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
 
@@ -92,17 +97,21 @@ impl Body {
         self.timer.as_mut().reset(deadline);
     }
 
-    /// Ends the stream with an error.
+    fn scrubber(&self) -> Scrubber<'_> {
+        Scrubber {
+            api_key: &self.api_key,
+            secrets: &self.secrets,
+        }
+    }
+
+    /// Ends the stream with an error, its message scrubbed, then cut to
+    /// [`MAX_STREAM_MESSAGE`].
     fn fail(&mut self, failure: StreamFailure, message: String) -> Error {
         self.ended = true;
         self.finished = true;
         self.end = Some(StreamEnd::Failed);
-        let scrub = Scrubber {
-            api_key: &self.api_key,
-            secrets: &self.secrets,
-        };
         Error::Stream {
-            message: scrub.text(message),
+            message: self.scrubber().cut(message, MAX_STREAM_MESSAGE),
             failure,
             call: self.call.clone(),
         }
@@ -115,9 +124,10 @@ impl Body {
         }
         match self.chunks.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(
-                self.fail(StreamFailure::Broken, format!("the connection broke: {e}"))
-            ))),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(self.fail(
+                StreamFailure::Broken,
+                format!("the connection broke: {}", crate::error::redact_url(e)),
+            )))),
             Poll::Ready(None) => {
                 self.ended = true;
                 self.end.get_or_insert(StreamEnd::BodyEnded);
@@ -149,7 +159,9 @@ impl Body {
             return None;
         }
         Some(serde_json::from_str(trimmed).map_err(|e| {
-            let start: String = trimmed.chars().take(EXCERPT).collect();
+            // Scrubbed before it is cut to the excerpt, and again (with the
+            // message) after: no credential is cut in two.
+            let start = self.scrubber().excerpt(trimmed.as_bytes());
             self.fail(
                 StreamFailure::Undecodable,
                 format!("{what} does not decode: {e}; it starts: {start}"),
