@@ -236,6 +236,10 @@ pub enum StreamFailure {
     Undecodable,
     /// A line or an event was larger than the limit.
     TooLarge,
+    /// Writing the body out failed on this side (a full disk, a closed
+    /// file, a file that cannot be created): not a fault of the network,
+    /// so not transient.
+    Local,
 }
 
 /// The longest message a decoding error keeps, in characters, once

@@ -79,7 +79,10 @@ impl Body {
         Self {
             chunks: chunks.into_inner(),
             idle,
-            timer: Box::pin(tokio::time::sleep(idle)),
+            timer: Box::pin(tokio::time::sleep_until(idle_deadline(
+                tokio::time::Instant::now(),
+                idle,
+            ))),
             call: parts.call,
             api_key: transport.shared.api_key.clone(),
             secrets: parts.secrets,
@@ -91,9 +94,10 @@ impl Body {
         }
     }
 
-    /// Data came: the idle timeout counts from now.
+    /// Data came: the idle timeout counts from now. A timeout too long
+    /// to add to the clock (`Duration::MAX`) is no timeout.
     fn touch(&mut self) {
-        let deadline = tokio::time::Instant::now() + self.idle;
+        let deadline = idle_deadline(tokio::time::Instant::now(), self.idle);
         self.timer.as_mut().reset(deadline);
     }
 
@@ -168,6 +172,16 @@ impl Body {
             )
         }))
     }
+}
+
+/// When a stream idle from `now` for `idle` fails: `now + idle`, or, where
+/// that does not fit the clock, as far off as it keeps (about 30 years),
+/// which is no timeout.
+fn idle_deadline(now: tokio::time::Instant, idle: Duration) -> tokio::time::Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+    now.checked_add(idle)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
 }
 
 /// The server's message, where an event's `data` is an error sent
@@ -522,7 +536,7 @@ impl Download {
             let chunk = chunk?;
             out.write_all(&chunk).await.map_err(|e| {
                 self.body.fail(
-                    StreamFailure::Broken,
+                    StreamFailure::Local,
                     format!("cannot write the body out: {e}"),
                 )
             })?;
@@ -530,7 +544,7 @@ impl Download {
         }
         out.flush().await.map_err(|e| {
             self.body.fail(
-                StreamFailure::Broken,
+                StreamFailure::Local,
                 format!("cannot write the body out: {e}"),
             )
         })?;
@@ -538,41 +552,51 @@ impl Download {
     }
 
     /// Saves the body to the file at `path` as it arrives; returns how many
-    /// bytes. The body goes to a sibling file named `<name>.part` first,
-    /// renamed to `path` only once the whole body is written and flushed:
-    /// a download that fails leaves no file behind, and never a half one
-    /// at `path`.
+    /// bytes.
+    ///
+    /// The body goes to a new file beside `path` first, named
+    /// `.<name>.<random>.part` and created only if nothing is there (so
+    /// never through a symbolic link, nor shared by two saves to one
+    /// path), then flushed to disk and renamed to `path`, and the
+    /// directory synced (on Unix). A save that fails, or whose future is
+    /// dropped before it ends, removes its part file: it leaves no file
+    /// behind, and never a half one at `path`. Of two saves to one path,
+    /// the last to end leaves its whole body there.
+    ///
+    /// Failures on this side (the file cannot be created, the disk is
+    /// full) are [`StreamFailure::Local`], which is not transient.
     pub async fn save(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".part");
-        let part = path.with_file_name(name);
         let call = self.body.call.clone();
         let io = |what: &str, e: std::io::Error, at: &std::path::Path| Error::Stream {
             message: format!("cannot {what} {}: {e}", at.display()),
-            failure: StreamFailure::Broken,
+            failure: StreamFailure::Local,
             call: call.clone(),
         };
-        let mut file = tokio::fs::File::create(&part)
+        let (file, part) = PartFile::create(path)
             .await
-            .map_err(|e| io("create", e, &part))?;
-        let written = match self.write_to(&mut file).await {
-            Ok(written) => written,
-            Err(e) => {
-                drop(file);
-                let _ = tokio::fs::remove_file(&part).await;
-                return Err(e);
-            }
-        };
-        let synced = file.sync_all().await;
+            .map_err(|(e, at)| io("create", e, &at))?;
+        // Declared after the part file, so closed before it is removed.
+        let mut file = file;
+        let written = self.write_to(&mut file).await?;
+        file.sync_all()
+            .await
+            .map_err(|e| io("write", e, &part.path))?;
         drop(file);
-        if let Err(e) = synced {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(io("write", e, &part));
-        }
-        if let Err(e) = tokio::fs::rename(&part, path).await {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(io("rename the download to", e, path));
+        tokio::fs::rename(&part.path, path)
+            .await
+            .map_err(|e| io("rename the download to", e, path))?;
+        #[cfg(unix)]
+        let dir = part.dir();
+        part.keep();
+        #[cfg(unix)]
+        {
+            // The rename is durable once the directory is.
+            let synced = match tokio::fs::File::open(&dir).await {
+                Ok(dir) => dir.sync_all().await,
+                Err(e) => Err(e),
+            };
+            synced.map_err(|e| io("sync the directory", e, &dir))?;
         }
         Ok(written)
     }
@@ -597,6 +621,83 @@ impl Download {
         }
         Ok(all.freeze())
     }
+}
+
+/// A download's part file: removed when dropped, unless kept (renamed
+/// into place).
+struct PartFile {
+    path: std::path::PathBuf,
+    kept: bool,
+}
+
+impl PartFile {
+    /// A new part file beside `target`, `.<name>.<random>.part`, created
+    /// only where nothing is: never through a link, never one another
+    /// save writes.
+    async fn create(
+        target: &std::path::Path,
+    ) -> Result<(tokio::fs::File, PartFile), (std::io::Error, std::path::PathBuf)> {
+        let Some(name) = target.file_name() else {
+            let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file");
+            return Err((e, target.to_path_buf()));
+        };
+        let mut attempt = 0;
+        loop {
+            let mut part = std::ffi::OsString::from(".");
+            part.push(name);
+            part.push(format!(".{:016x}.part", random()));
+            let path = target.with_file_name(part);
+            match tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .await
+            {
+                Ok(file) => return Ok((file, PartFile { path, kept: false })),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err((e, path)),
+            }
+        }
+    }
+
+    /// The directory the part file is in.
+    #[cfg(unix)]
+    fn dir(&self) -> std::path::PathBuf {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        }
+    }
+
+    /// The part file was renamed into place: nothing to remove.
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A number no other part file of this process, and likely of no other
+/// process, is named with.
+fn random() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNT.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    if let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        hasher.write_u128(now.as_nanos());
+    }
+    hasher.finish()
 }
 
 impl Stream for Download {
