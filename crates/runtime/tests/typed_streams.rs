@@ -659,3 +659,40 @@ async fn a_save_dropped_midway_leaves_no_part_file() {
     assert!(!out.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_hostile_id_is_not_copied_into_every_event() {
+    // A 1 MiB id, then one chunk of 64 KiB of tiny events: were the id
+    // kept and copied into each, with every event of the chunk queued at
+    // once, this would take gigabytes.
+    let id = "i".repeat(1024 * 1024);
+    let event = "data:{\"n\":1}\n\n";
+    let count = 64 * 1024 / event.len();
+    let url = serve(vec![
+        head("text/event-stream"),
+        send(&format!("id: {id}\n")),
+        Step::Pause(Duration::from_millis(20)),
+        send(&event.repeat(count)),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    let mut read = 0;
+    while let Some(item) = events.next().await {
+        assert_eq!(item.unwrap(), Delta { n: 1 });
+        read += 1;
+    }
+    assert_eq!(read, count);
+    assert_eq!(
+        events.last_event_id(),
+        None,
+        "the id over the bound is ignored"
+    );
+    // An id within the bound is kept.
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("id: 42\ndata: {\"n\": 1}\n\n"),
+    ]);
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    assert_eq!(events.next().await.unwrap().unwrap(), Delta { n: 1 });
+    assert_eq!(events.last_event_id(), Some("42"));
+}

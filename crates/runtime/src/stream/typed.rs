@@ -233,10 +233,20 @@ fn server_error(data: &str) -> Option<String> {
 pub struct EventStream<T> {
     body: Body,
     parser: EventParser,
+    /// The events parsed from the body and not yet read: at most those
+    /// of one [`FEED_SLICE`] of it.
     events: VecDeque<Event>,
     scratch: Vec<Event>,
+    /// The rest of the latest chunk, not yet parsed.
+    pending: Bytes,
     item: PhantomData<fn() -> T>,
 }
+
+/// How much of a chunk an [`EventStream`] parses at a time, in bytes: the
+/// events of one slice are queued before the next is parsed, so that a
+/// chunk of many tiny events (the smallest takes 6 bytes) queues at most
+/// a slice's worth, not the whole chunk's.
+const FEED_SLICE: usize = 8 * 1024;
 
 impl<T> std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -312,6 +322,7 @@ impl<T> EventStream<T> {
             parser: self.parser,
             events: self.events,
             scratch: self.scratch,
+            pending: self.pending,
             item: PhantomData,
         }
     }
@@ -362,19 +373,23 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     None => return Poll::Ready(None),
                 }
             }
+            if !this.pending.is_empty() {
+                let slice = this.pending.split_to(this.pending.len().min(FEED_SLICE));
+                if let Err(e) = this.parser.feed(&slice, &mut this.scratch) {
+                    this.pending = Bytes::new();
+                    let message = format!("{e}; the stream cannot go on");
+                    return Poll::Ready(Some(Err(this
+                        .body
+                        .fail(StreamFailure::TooLarge, message))));
+                }
+                this.events.extend(this.scratch.drain(..));
+                continue;
+            }
             if this.body.ended {
                 return Poll::Ready(None);
             }
             match this.body.poll_chunk(cx) {
-                Poll::Ready(Some(Ok(chunk))) => {
-                    if let Err(e) = this.parser.feed(&chunk, &mut this.scratch) {
-                        let message = format!("{e}; the stream cannot go on");
-                        return Poll::Ready(Some(Err(this
-                            .body
-                            .fail(StreamFailure::TooLarge, message))));
-                    }
-                    this.events.extend(this.scratch.drain(..));
-                }
+                Poll::Ready(Some(Ok(chunk))) => this.pending = chunk,
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(None) => {
                     if this.parser.finish() {
@@ -723,6 +738,7 @@ impl Transport {
             parser: EventParser::new(),
             events: VecDeque::new(),
             scratch: Vec::new(),
+            pending: Bytes::new(),
             item: PhantomData,
         }
     }
@@ -748,7 +764,69 @@ impl Transport {
 
 #[cfg(test)]
 mod tests {
-    use super::server_error;
+    use super::*;
+    use crate::response::Parts;
+    use crate::TransportConfig;
+
+    /// An event stream over `chunks`, as one response.
+    fn events_of<T>(chunks: Vec<Bytes>) -> EventStream<T> {
+        crate::ensure_crypto_provider();
+        let transport = Transport::new(TransportConfig::new(
+            Secret::from("sk-unit-test-key"),
+            reqwest::Client::new(),
+        ))
+        .unwrap();
+        let chunks = ready_chunks(chunks);
+        let parts = Parts {
+            status: reqwest::StatusCode::OK,
+            headers: HeaderMap::new(),
+            call: Call {
+                operation_id: "op",
+                method: "op().send_stream()",
+                attempts: 1,
+                idempotent: false,
+                answered: None,
+            },
+            secrets: Vec::new(),
+        };
+        transport.event_stream(Response::new(ByteStream::new(chunks), parts))
+    }
+
+    /// A body of `chunks`, each one ready at once.
+    fn ready_chunks(chunks: Vec<Bytes>) -> Chunks {
+        struct Ready(std::vec::IntoIter<Bytes>);
+        impl Stream for Ready {
+            type Item = reqwest::Result<Bytes>;
+            fn poll_next(
+                mut self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
+                Poll::Ready(self.0.next().map(Ok))
+            }
+        }
+        Box::pin(Ready(chunks.into_iter()))
+    }
+
+    #[tokio::test]
+    async fn a_chunk_of_many_events_queues_a_slice_of_them_at_a_time() {
+        let event = "data:1\n\n";
+        let chunk = event.repeat(64 * 1024 / event.len());
+        let count = 64 * 1024 / event.len();
+        let mut events = events_of::<u32>(vec![Bytes::from(chunk)]);
+        let mut read = 0;
+        let mut most = 0;
+        while let Some(item) = events.next().await {
+            assert_eq!(item.unwrap(), 1);
+            read += 1;
+            most = most.max(events.events.len());
+        }
+        assert_eq!(read, count);
+        assert!(
+            most <= FEED_SLICE / event.len(),
+            "{most} events were queued at once"
+        );
+        assert_eq!(events.end(), Some(StreamEnd::BodyEnded));
+    }
 
     #[test]
     fn the_servers_errors_in_either_shape_and_nothing_else() {
