@@ -250,6 +250,22 @@ impl Transport {
         use progenitor_client::Error as P;
         let state = scope::current();
         let scrub = self.scrubber(&state.secrets);
+        // `exec` refused a body over the bound on JSON bodies: what was
+        // left in its place did not decode, and says no more than the bound.
+        if let P::InvalidResponsePayload(..) = &error {
+            if let Some(limit) = scope::take_too_large() {
+                let error = Error::ResponseTooLarge {
+                    status: state.status.unwrap_or(200),
+                    limit,
+                    call,
+                };
+                let failure = Failure {
+                    transient: false,
+                    processed: Processed::Yes,
+                };
+                return (error, failure, None);
+            }
+        }
         match error {
             P::UnexpectedResponse(response) => {
                 let status = response.status();

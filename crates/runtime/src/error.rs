@@ -175,6 +175,21 @@ pub enum Error {
         /// The call that failed.
         call: Call,
     },
+    /// A successful JSON response larger than the bound on JSON bodies
+    /// (`TransportConfig::max_json_body`, 64 MiB by default): refused
+    /// without reading more than the bound.
+    #[error(
+        "the API's {status} response is larger than the {limit}-byte bound on JSON bodies; \
+         raise it with TransportConfig::max_json_body"
+    )]
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The bound, in bytes.
+        limit: usize,
+        /// The call that failed.
+        call: Call,
+    },
     /// A stream broke after it began: the server sent an error, an item
     /// would not decode, the connection broke, or nothing came for too long.
     #[error("the stream of {} failed: {message}", .call.method)]
@@ -342,7 +357,7 @@ impl Error {
             Error::Api { status, call, .. } => call.answered(*status),
             Error::Timeout { .. } => Failure::TIMEOUT,
             Error::Connection { source, .. } => Failure::of_transport(source),
-            Error::Decode { .. } => Failure {
+            Error::Decode { .. } | Error::ResponseTooLarge { .. } => Failure {
                 transient: false,
                 processed: Processed::Yes,
             },
@@ -387,6 +402,7 @@ impl Error {
             | Error::Timeout { call, .. }
             | Error::Connection { call, .. }
             | Error::Decode { call, .. }
+            | Error::ResponseTooLarge { call, .. }
             | Error::Stream { call, .. } => Some(call),
             _ => None,
         }
@@ -411,6 +427,7 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Connection { .. } => "connection",
             Error::Decode { .. } => "decode",
+            Error::ResponseTooLarge { .. } => "response_too_large",
             Error::Stream { .. } => "stream",
         }
     }
@@ -423,7 +440,8 @@ impl Error {
             Error::RateLimited { .. } => Some(429),
             Error::Authentication { status, .. }
             | Error::Api { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }

@@ -71,6 +71,6 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tls::ensure_crypto_provider;
 pub use transport::{
-    Transport, TransportConfig, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, MAX_ERROR_BODY,
-    RETRY_COUNT,
+    Transport, TransportConfig, DEFAULT_MAX_JSON_BODY, DEFAULT_STREAM_IDLE_TIMEOUT,
+    DEFAULT_TIMEOUT, MAX_ERROR_BODY, RETRY_COUNT,
 };
