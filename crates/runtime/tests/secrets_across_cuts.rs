@@ -112,6 +112,12 @@ async fn call_json(url: &str) -> Error {
 
 /// The first item of the event stream at `url`, which must be an error.
 async fn stream_error(url: &str) -> Error {
+    first_error(url, false).await
+}
+
+/// The first item of the stream at `url`, read as events or as JSON
+/// Lines, which must be an error.
+async fn first_error(url: &str, lines: bool) -> Error {
     let transport = transport();
     let http = transport.http().clone();
     let response = transport
@@ -128,12 +134,12 @@ async fn stream_error(url: &str) -> Error {
         )
         .await
         .unwrap();
-    let mut events = transport.event_stream::<Thing>(response);
-    events
-        .next()
-        .await
-        .expect("an item")
-        .expect_err("the item is an error")
+    let item = if lines {
+        transport.json_lines::<Thing>(response).next().await
+    } else {
+        transport.event_stream::<Thing>(response).next().await
+    };
+    item.expect("an item").expect_err("the item is an error")
 }
 
 /// Everything the error shows: Display, Debug, and its sources'.
@@ -217,6 +223,19 @@ async fn the_cap_on_messages_of_error_bodies() {
 }
 
 #[tokio::test]
+async fn the_cap_on_validation_messages() {
+    for (offset, text) in across(MAX_MESSAGE, 'a') {
+        let body = format!(
+            r#"{{"detail": [{{"loc": ["body", "{KEY}"], "msg": "{text} and more", "type": "value_error"}}]}}"#
+        );
+        let url = serve(response(422, "application/json", &body));
+        let error = call_json(&url).await;
+        assert!(matches!(error, Error::Validation { .. }), "{error:?}");
+        assert_no_part_of_the_key("a validation message", offset, &error);
+    }
+}
+
+#[tokio::test]
 async fn a_body_that_does_not_decode() {
     // serde_json quotes the string it rejects: in the error's source.
     let start = r#"{"n": ""#;
@@ -245,6 +264,17 @@ async fn a_stream_item_that_does_not_decode() {
         let error = stream_error(&url).await;
         assert!(matches!(error, Error::Stream { .. }), "{error:?}");
         assert_no_part_of_the_key("a stream item's excerpt", offset, &error);
+    }
+}
+
+#[tokio::test]
+async fn a_json_lines_row_that_does_not_decode() {
+    for (offset, text) in across(EXCERPT, 'a') {
+        let body = format!("{text} and more\n");
+        let url = serve(response(200, "application/jsonl", &body));
+        let error = first_error(&url, true).await;
+        assert!(matches!(error, Error::Stream { .. }), "{error:?}");
+        assert_no_part_of_the_key("a JSON Lines row's excerpt", offset, &error);
     }
 }
 
