@@ -242,10 +242,11 @@ pub struct EventStream<T> {
     item: PhantomData<fn() -> T>,
 }
 
-/// How much of a chunk an [`EventStream`] parses at a time, in bytes: the
-/// events of one slice are queued before the next is parsed, so that a
-/// chunk of many tiny events (the smallest takes 6 bytes) queues at most
-/// a slice's worth, not the whole chunk's.
+/// How much of a chunk an [`EventStream`] parses, or a [`JsonLines`]
+/// splits, at a time, in bytes: the items of one slice are queued before
+/// the next is parsed, so that a chunk of many tiny items (an event takes
+/// 6 bytes at least, a line 2) queues at most a slice's worth, not the
+/// whole chunk's.
 const FEED_SLICE: usize = 8 * 1024;
 
 impl<T> std::fmt::Debug for EventStream<T> {
@@ -337,6 +338,7 @@ impl<T> JsonLines<T> {
             splitter: self.splitter,
             lines: self.lines,
             scratch: self.scratch,
+            pending: self.pending,
             item: PhantomData,
         }
     }
@@ -413,8 +415,12 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
 pub struct JsonLines<T> {
     body: Body,
     splitter: LineSplitter,
+    /// The lines split from the body and not yet read: at most those of
+    /// one [`FEED_SLICE`] of it.
     lines: VecDeque<Bytes>,
     scratch: Vec<Bytes>,
+    /// The rest of the latest chunk, not yet split.
+    pending: Bytes,
     item: PhantomData<fn() -> T>,
 }
 
@@ -472,19 +478,23 @@ impl<T: DeserializeOwned> Stream for JsonLines<T> {
                     None => return Poll::Ready(None),
                 }
             }
+            if !this.pending.is_empty() {
+                let slice = this.pending.split_to(this.pending.len().min(FEED_SLICE));
+                if let Err(e) = this.splitter.feed(slice, &mut this.scratch) {
+                    this.pending = Bytes::new();
+                    let message = format!("{e}; the stream cannot go on");
+                    return Poll::Ready(Some(Err(this
+                        .body
+                        .fail(StreamFailure::TooLarge, message))));
+                }
+                this.lines.extend(this.scratch.drain(..));
+                continue;
+            }
             if this.body.ended {
                 return Poll::Ready(None);
             }
             match this.body.poll_chunk(cx) {
-                Poll::Ready(Some(Ok(chunk))) => {
-                    if let Err(e) = this.splitter.feed(chunk, &mut this.scratch) {
-                        let message = format!("{e}; the stream cannot go on");
-                        return Poll::Ready(Some(Err(this
-                            .body
-                            .fail(StreamFailure::TooLarge, message))));
-                    }
-                    this.lines.extend(this.scratch.drain(..));
-                }
+                Poll::Ready(Some(Ok(chunk))) => this.pending = chunk,
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(None) => {
                     if let Some(last) = this.splitter.finish() {
@@ -624,6 +634,7 @@ impl Download {
             splitter: LineSplitter::new(MAX_LINE),
             lines: VecDeque::new(),
             scratch: Vec::new(),
+            pending: Bytes::new(),
             item: PhantomData,
         }
     }
@@ -750,6 +761,7 @@ impl Transport {
             splitter: LineSplitter::new(MAX_LINE),
             lines: VecDeque::new(),
             scratch: Vec::new(),
+            pending: Bytes::new(),
             item: PhantomData,
         }
     }
@@ -770,6 +782,18 @@ mod tests {
 
     /// An event stream over `chunks`, as one response.
     fn events_of<T>(chunks: Vec<Bytes>) -> EventStream<T> {
+        let (transport, response) = response_of(chunks);
+        transport.event_stream(response)
+    }
+
+    /// JSON Lines over `chunks`, as one response.
+    fn lines_of<T>(chunks: Vec<Bytes>) -> JsonLines<T> {
+        let (transport, response) = response_of(chunks);
+        transport.json_lines(response)
+    }
+
+    /// A response of `chunks`, and a transport to read it with.
+    fn response_of(chunks: Vec<Bytes>) -> (Transport, Response<ByteStream>) {
         crate::ensure_crypto_provider();
         let transport = Transport::new(TransportConfig::new(
             Secret::from("sk-unit-test-key"),
@@ -789,7 +813,7 @@ mod tests {
             },
             secrets: Vec::new(),
         };
-        transport.event_stream(Response::new(ByteStream::new(chunks), parts))
+        (transport, Response::new(ByteStream::new(chunks), parts))
     }
 
     /// A body of `chunks`, each one ready at once.
@@ -826,6 +850,25 @@ mod tests {
             "{most} events were queued at once"
         );
         assert_eq!(events.end(), Some(StreamEnd::BodyEnded));
+    }
+
+    #[tokio::test]
+    async fn a_chunk_of_many_lines_queues_a_slice_of_them_at_a_time() {
+        let line = "1\n";
+        let count = 64 * 1024 / line.len();
+        let mut lines = lines_of::<u32>(vec![Bytes::from(line.repeat(count))]);
+        let mut read = 0;
+        let mut most = 0;
+        while let Some(item) = lines.next().await {
+            assert_eq!(item.unwrap(), 1);
+            read += 1;
+            most = most.max(lines.lines.len());
+        }
+        assert_eq!(read, count);
+        assert!(
+            most <= FEED_SLICE / line.len(),
+            "{most} lines were queued at once"
+        );
     }
 
     #[test]
