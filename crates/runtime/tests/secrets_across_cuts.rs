@@ -265,6 +265,18 @@ async fn a_stream_item_that_does_not_decode() {
         assert!(matches!(error, Error::Stream { .. }), "{error:?}");
         assert_no_part_of_the_key("a stream item's excerpt", offset, &error);
     }
+    // serde_json quotes the string it rejects, in the stream's message.
+    let said = r#"an event's data does not decode: invalid type: string ""#;
+    for (offset, text) in across(MAX_STREAM_MESSAGE - said.len(), 'a') {
+        let body = format!("data: {{\"n\": \"{text} and more\"}}\n\n");
+        let url = serve(response(200, "text/event-stream", &body));
+        let error = stream_error(&url).await;
+        let Error::Stream { message, .. } = &error else {
+            panic!("{error:?}")
+        };
+        assert!(message.starts_with(said), "{message}");
+        assert_no_part_of_the_key("a stream item's decoding error", offset, &error);
+    }
 }
 
 #[tokio::test]
