@@ -250,6 +250,22 @@ impl Transport {
         use progenitor_client::Error as P;
         let state = scope::current();
         let scrub = self.scrubber(&state.secrets);
+        // `exec` refused a body over the bound on JSON bodies: what was
+        // left in its place did not decode, and says no more than the bound.
+        if let P::InvalidResponsePayload(..) = &error {
+            if let Some(limit) = scope::take_too_large() {
+                let error = Error::ResponseTooLarge {
+                    status: state.status.unwrap_or(200),
+                    limit,
+                    call,
+                };
+                let failure = Failure {
+                    transient: false,
+                    processed: Processed::Yes,
+                };
+                return (error, failure, None);
+            }
+        }
         match error {
             P::UnexpectedResponse(response) => {
                 let status = response.status();
@@ -279,7 +295,10 @@ impl Transport {
                         call,
                     }
                 } else {
-                    Error::Connection { source, call }
+                    Error::Connection {
+                        source: crate::error::redact_url(source),
+                        call,
+                    }
                 };
                 (error, failure, None)
             }
@@ -287,7 +306,7 @@ impl Transport {
                 Error::Decode {
                     status: state.status.unwrap_or(200),
                     body: scrub.excerpt(&body),
-                    source,
+                    source: crate::error::DecodeError::new(&source, &scrub),
                     call,
                 },
                 Failure {

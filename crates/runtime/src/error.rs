@@ -3,6 +3,7 @@
 use crate::input::InvalidInput;
 use crate::rate_limits::RateLimits;
 use crate::retry::{Failure, Processed};
+use crate::scrub::Scrubber;
 use std::fmt;
 use std::time::Duration;
 
@@ -167,9 +168,25 @@ pub enum Error {
         status: u16,
         /// The start of the body, scrubbed of credentials.
         body: String,
-        /// The decoding error.
+        /// The decoding error, its message scrubbed of credentials (it may
+        /// quote the body).
         #[source]
-        source: serde_json::Error,
+        source: DecodeError,
+        /// The call that failed.
+        call: Call,
+    },
+    /// A successful JSON response larger than the bound on JSON bodies
+    /// (`TransportConfig::max_json_body`, 64 MiB by default): refused
+    /// without reading more than the bound.
+    #[error(
+        "the API's {status} response is larger than the {limit}-byte bound on JSON bodies; \
+         raise it with TransportConfig::max_json_body"
+    )]
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The bound, in bytes.
+        limit: usize,
         /// The call that failed.
         call: Call,
     },
@@ -234,6 +251,70 @@ pub enum StreamFailure {
     Undecodable,
     /// A line or an event was larger than the limit.
     TooLarge,
+    /// Writing the body out failed on this side (a full disk, a closed
+    /// file, a file that cannot be created): not a fault of the network,
+    /// so not transient.
+    Local,
+}
+
+/// The longest message a decoding error keeps, in characters, once
+/// scrubbed: serde_json's messages quote the values they reject.
+pub const MAX_DECODE_MESSAGE: usize = 1000;
+
+/// Why a body did not decode: serde_json's message, scrubbed of every
+/// credential the call sent and then cut to [`MAX_DECODE_MESSAGE`]
+/// characters, and where in the body it failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    message: String,
+    line: usize,
+    column: usize,
+}
+
+impl DecodeError {
+    pub(crate) fn new(error: &serde_json::Error, scrub: &Scrubber<'_>) -> Self {
+        Self {
+            message: scrub.cut(error.to_string(), MAX_DECODE_MESSAGE),
+            line: error.line(),
+            column: error.column(),
+        }
+    }
+
+    /// The message, scrubbed.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The line of the body where decoding failed, from 1 (0 if unknown).
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column of that line where decoding failed, from 1 (0 if unknown).
+    pub fn column(&self) -> usize {
+        self.column
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// `error` without what its URL must not show: the query (signatures,
+/// tokens), the fragment and any user name or password; the scheme, host
+/// and path stay, to say where the call went.
+pub(crate) fn redact_url(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+        url.set_fragment(None);
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+    error
 }
 
 /// The call an error came from.
@@ -276,7 +357,7 @@ impl Error {
             Error::Api { status, call, .. } => call.answered(*status),
             Error::Timeout { .. } => Failure::TIMEOUT,
             Error::Connection { source, .. } => Failure::of_transport(source),
-            Error::Decode { .. } => Failure {
+            Error::Decode { .. } | Error::ResponseTooLarge { .. } => Failure {
                 transient: false,
                 processed: Processed::Yes,
             },
@@ -321,6 +402,7 @@ impl Error {
             | Error::Timeout { call, .. }
             | Error::Connection { call, .. }
             | Error::Decode { call, .. }
+            | Error::ResponseTooLarge { call, .. }
             | Error::Stream { call, .. } => Some(call),
             _ => None,
         }
@@ -345,6 +427,7 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Connection { .. } => "connection",
             Error::Decode { .. } => "decode",
+            Error::ResponseTooLarge { .. } => "response_too_large",
             Error::Stream { .. } => "stream",
         }
     }
@@ -357,7 +440,8 @@ impl Error {
             Error::RateLimited { .. } => Some(429),
             Error::Authentication { status, .. }
             | Error::Api { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }

@@ -57,7 +57,10 @@ mod transport;
 
 pub use call::Attempt;
 pub use endpoint::{Endpoint, ProjectParameter, ResponseKind};
-pub use error::{ApiErrorBody, Call, Error, FieldError, StreamFailure, API_KEY_ENV};
+pub use error::{
+    ApiErrorBody, Call, DecodeError, Error, FieldError, StreamFailure, API_KEY_ENV,
+    MAX_DECODE_MESSAGE,
+};
 pub use input::{InvalidInput, Problem, Problems, MAX_LISTED_PROBLEMS};
 pub use options::RequestOptions;
 pub use query::DeepObject;
@@ -68,6 +71,6 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tls::ensure_crypto_provider;
 pub use transport::{
-    Transport, TransportConfig, DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, MAX_ERROR_BODY,
-    RETRY_COUNT,
+    Transport, TransportConfig, DEFAULT_MAX_JSON_BODY, DEFAULT_STREAM_IDLE_TIMEOUT,
+    DEFAULT_TIMEOUT, MAX_ERROR_BODY, RETRY_COUNT,
 };

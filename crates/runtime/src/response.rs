@@ -4,7 +4,7 @@
 use crate::error::{ApiErrorBody, Call, Error, FieldError};
 use crate::rate_limits::RateLimits;
 use crate::retry::{retry_after, Failure};
-use crate::scrub::{cut, Scrubber};
+use crate::scrub::Scrubber;
 use crate::Secret;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
@@ -134,7 +134,7 @@ pub(crate) fn error_from_response(
                             other => other.to_string(),
                         })
                         .collect(),
-                    message: cut(scrub.text(d.msg), MAX_MESSAGE),
+                    message: scrub.cut(d.msg, MAX_MESSAGE),
                     kind: d.kind,
                 })
                 .collect();
@@ -154,7 +154,7 @@ pub(crate) fn error_from_response(
     let message = json
         .as_ref()
         .and_then(|j| server_message(j, problem))
-        .map(|m| cut(scrub.text(m.trim().to_string()), MAX_MESSAGE))
+        .map(|m| scrub.cut(m.trim().to_string(), MAX_MESSAGE))
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| match scrub.excerpt(body) {
             e if e.is_empty() => status
@@ -230,7 +230,7 @@ fn error_body(json: &serde_json::Value, problem: bool, scrub: &Scrubber<'_>) -> 
             Value::Number(n) if numbers => n.to_string(),
             _ => return None,
         };
-        Some(cut(scrub.text(raw), MAX_MESSAGE)).filter(|t| !t.is_empty())
+        Some(scrub.cut(raw, MAX_MESSAGE)).filter(|t| !t.is_empty())
     };
     let object = json.get("error").filter(|e| e.is_object());
     let field = |name: &str| object.and_then(|e| e.get(name));
@@ -308,7 +308,7 @@ mod tests {
     }
 
     fn error(status: u16, body: &str, headers: &[(&'static str, &str)]) -> Error {
-        let key = Secret::from("sk-key");
+        let key = Secret::from("sk-testkey");
         let secrets = [Secret::from("s3-secret")];
         let scrub = Scrubber {
             api_key: &key,
@@ -345,7 +345,7 @@ mod tests {
         for (status, body, expected) in [
             (401, r#"{"detail": "Not authenticated"}"#, "authentication failed (401): Not authenticated; check the API key (the NEBIUS_API_KEY environment variable)"),
             (422, r#"{"detail": "Not a list"}"#, "the API answered 422: Not a list"),
-            (400, r#"{"error": {"message": "bad model sk-key"}}"#, "the API answered 400: bad model [REDACTED]"),
+            (400, r#"{"error": {"message": "bad model sk-testkey"}}"#, "the API answered 400: bad model [REDACTED]"),
             (404, r#"{"detail": {"code": "gone"}}"#, r#"the API answered 404: {"code":"gone"}"#),
             (500, "", "the API answered 500: Internal Server Error"),
             (502, "<html>oops</html>", "the API answered 502: <html>oops</html>"),
@@ -418,7 +418,7 @@ mod tests {
     fn the_error_object_gives_message_type_code_and_param_scrubbed() {
         let err = error(
             400,
-            r#"{"error": {"message": "logprobs of 100 is over 20 for sk-key", "type": "BadRequestError", "code": 400, "param": "logprobs"}, "detail": "Invalid request. Details: logprobs of 100 is over 20 for sk-key"}"#,
+            r#"{"error": {"message": "logprobs of 100 is over 20 for sk-testkey", "type": "BadRequestError", "code": 400, "param": "logprobs"}, "detail": "Invalid request. Details: logprobs of 100 is over 20 for sk-testkey"}"#,
             &[],
         );
         assert_eq!(
@@ -479,7 +479,7 @@ mod tests {
 
     #[test]
     fn problems_read_title_and_detail() {
-        let problem = r#"{"type": "https://example.test/errors#VIOLATION", "title": "Request is not valid", "status": 409, "detail": "the name sk-key is taken"}"#;
+        let problem = r#"{"type": "https://example.test/errors#VIOLATION", "title": "Request is not valid", "status": 409, "detail": "the name sk-testkey is taken"}"#;
         for content_type in ["application/problem+json", "application/json"] {
             let err = error(409, problem, &[("content-type", content_type)]);
             assert_eq!(

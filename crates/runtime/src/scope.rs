@@ -34,6 +34,8 @@ pub(crate) struct State {
     pub redirect: Option<reqwest::Url>,
     /// Whether the latest attempt ended at such a redirect.
     pub redirected: bool,
+    /// The bound on JSON bodies, where the latest response's was larger.
+    pub too_large: Option<usize>,
 }
 
 /// Runs `future` as one call.
@@ -60,7 +62,11 @@ pub(crate) fn record_status(status: u16) {
 /// Records that the running call is about to make retry number `retries`
 /// (0 for the first attempt).
 pub(crate) fn record_attempt(retries: u32) {
-    let _ = CALL.try_with(|state| lock(state).retries = retries);
+    let _ = CALL.try_with(|state| {
+        let mut state = lock(state);
+        state.retries = retries;
+        state.too_large = None;
+    });
 }
 
 /// Sends the running call's next attempts to `url`: a redirect of the same
@@ -85,6 +91,19 @@ pub(crate) fn redirect() -> Option<reqwest::Url> {
 pub(crate) fn take_redirected() -> bool {
     CALL.try_with(|state| std::mem::take(&mut lock(state).redirected))
         .unwrap_or(false)
+}
+
+/// Records that the latest response's body was larger than `limit`.
+pub(crate) fn record_too_large(limit: usize) {
+    let _ = CALL.try_with(|state| lock(state).too_large = Some(limit));
+}
+
+/// The bound the latest response's body was larger than, if it was;
+/// asking clears it.
+pub(crate) fn take_too_large() -> Option<usize> {
+    CALL.try_with(|state| lock(state).too_large.take())
+        .ok()
+        .flatten()
 }
 
 /// Marks the running call as one that cannot be retried.

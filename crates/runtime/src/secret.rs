@@ -12,6 +12,11 @@ use std::fmt;
 /// print `[REDACTED]`, so the types that hold it can be logged. The
 /// codegen's `secrets` pass decides which fields are credentials.
 ///
+/// Text the server sends back is scrubbed of every credential of 8 bytes
+/// or more; a shorter one is left in place, since replacing each of its
+/// occurrences would mangle the text around it (`Invalid to[REDACTED]en`
+/// for the key `k`), and so short a value protects nothing anyway.
+///
 /// ```
 /// use nebius_tokenfactory_runtime::Secret;
 ///

@@ -41,6 +41,12 @@ const RETRY_COUNT_HEADER: HeaderName = HeaderName::from_static(RETRY_COUNT);
 /// enough for a misbehaving server to fill memory.
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// The largest successful JSON body read, by default: 64 MiB
+/// ([`TransportConfig::max_json_body`]). A larger one fails the call with
+/// [`Error::ResponseTooLarge`], refused from its `Content-Length` where it
+/// announces one, else once that much has been read.
+pub const DEFAULT_MAX_JSON_BODY: usize = 64 * 1024 * 1024;
+
 /// How long one attempt may take, by default: to the end of the body, or
 /// to the response headers for a stream. Uploads of large datasets need
 /// minutes, hence the generous bound.
@@ -66,6 +72,10 @@ pub struct TransportConfig {
     pub timeout: Duration,
     /// See [`DEFAULT_STREAM_IDLE_TIMEOUT`].
     pub stream_idle_timeout: Duration,
+    /// The largest successful JSON body read, in bytes; see
+    /// [`DEFAULT_MAX_JSON_BODY`]. Streams and downloads are not held in
+    /// memory, and have their own bounds.
+    pub max_json_body: usize,
     /// How failed attempts are retried.
     pub retry: RetryPolicy,
     /// The AI Studio project of every operation that takes one, where the
@@ -82,6 +92,7 @@ impl TransportConfig {
             user_agent: concat!("nebius-tokenfactory-rust/", env!("CARGO_PKG_VERSION")).into(),
             timeout: DEFAULT_TIMEOUT,
             stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
+            max_json_body: DEFAULT_MAX_JSON_BODY,
             retry: RetryPolicy::default(),
             ai_project_id: None,
         }
@@ -103,6 +114,7 @@ pub(crate) struct Shared {
     pub user_agent: HeaderValue,
     pub timeout: Duration,
     pub stream_idle_timeout: Duration,
+    pub max_json_body: usize,
     pub retry: RetryPolicy,
     pub ai_project_id: Option<String>,
 }
@@ -137,6 +149,7 @@ impl Transport {
                 user_agent,
                 timeout: config.timeout,
                 stream_idle_timeout: config.stream_idle_timeout,
+                max_json_body: config.max_json_body,
                 retry: config.retry,
                 ai_project_id: config.ai_project_id,
             }),
@@ -260,16 +273,23 @@ impl Transport {
         let status = response.status();
         scope::record_status(status.as_u16());
         if !status.is_success() {
-            return buffered(response, Some(MAX_ERROR_BODY), endpoint.response, self).await;
+            return buffered(response, Cap::Cut(MAX_ERROR_BODY), endpoint.response, self).await;
         }
-        // A success's body is read by progenitor's code, inside the
-        // attempt, and so under its timeout. It is read here only to log
-        // it, or to give a bodiless answer the `null` its type expects.
-        let empty =
-            status == reqwest::StatusCode::NO_CONTENT || response.content_length() == Some(0);
+        // A JSON success's body is read here, inside the attempt and so
+        // under its timeout, up to the bound on JSON bodies: to refuse a
+        // larger one before it fills memory, to log it, and to give a
+        // bodiless answer the `null` its type expects. Progenitor's code
+        // decodes it from memory. Streams and downloads are left unread.
         match endpoint.response {
-            ResponseKind::Json if empty || tracing::enabled!(tracing::Level::TRACE) => {
-                buffered(response, None, endpoint.response, self).await
+            ResponseKind::Json => {
+                let limit = self.shared.max_json_body;
+                if response
+                    .content_length()
+                    .is_some_and(|length| length > limit as u64)
+                {
+                    return Ok(too_large(response, limit));
+                }
+                buffered(response, Cap::Refuse(limit), endpoint.response, self).await
             }
             _ => Ok(response),
         }
@@ -307,20 +327,34 @@ fn join_cookies(headers: &mut HeaderMap, names: &[&str]) {
     }
 }
 
-/// `response` with its body read into memory, up to `cap` bytes (the rest
-/// is not read), and logged at TRACE, scrubbed.
+/// What [`buffered`] does with a body over its bound.
+#[derive(Clone, Copy)]
+enum Cap {
+    /// Keeps its start, up to this many bytes: an error body, whose start
+    /// says all there is to say.
+    Cut(usize),
+    /// Refuses it ([`too_large`]): a JSON success, which decodes whole or
+    /// not at all.
+    Refuse(usize),
+}
+
+/// `response` with its body read into memory, up to the cap (the rest is
+/// not read), and logged at TRACE, scrubbed.
 async fn buffered(
     mut response: reqwest::Response,
-    cap: Option<usize>,
+    cap: Cap,
     kind: ResponseKind,
     transport: &Transport,
 ) -> reqwest::Result<reqwest::Response> {
     let mut body: Vec<u8> = Vec::new();
     while let Some(chunk) = response.chunk().await? {
         match cap {
-            Some(cap) if body.len() + chunk.len() > cap => {
+            Cap::Cut(cap) if body.len() + chunk.len() > cap => {
                 body.extend_from_slice(&chunk[..cap - body.len()]);
                 break;
+            }
+            Cap::Refuse(limit) if body.len() + chunk.len() > limit => {
+                return Ok(too_large(response, limit));
             }
             _ => body.extend_from_slice(&chunk),
         }
@@ -340,6 +374,22 @@ async fn buffered(
     *rebuilt.version_mut() = response.version();
     *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
     Ok(reqwest::Response::from(rebuilt))
+}
+
+/// `response` refused for a body over `limit` bytes, the rest of it
+/// unread: the call fails with [`Error::ResponseTooLarge`], as the running
+/// call is told. The body left in its place says the same, for code that
+/// decodes it outside a call.
+fn too_large(mut response: reqwest::Response, limit: usize) -> reqwest::Response {
+    scope::record_too_large(limit);
+    let said = format!("the response is larger than the {limit}-byte bound on JSON bodies");
+    let mut rebuilt = http::Response::new(Bytes::from(said));
+    *rebuilt.status_mut() = response.status();
+    *rebuilt.version_mut() = response.version();
+    let mut headers = std::mem::take(response.headers_mut());
+    headers.remove(reqwest::header::CONTENT_LENGTH);
+    *rebuilt.headers_mut() = headers;
+    reqwest::Response::from(rebuilt)
 }
 
 #[cfg(test)]

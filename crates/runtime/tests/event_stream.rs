@@ -111,7 +111,7 @@ impl Script {
                         outcome.events.push(Event {
                             event: (!event_type.is_empty()).then(|| event_type.clone()),
                             data: data.clone(),
-                            id: id.clone(),
+                            id: id.as_deref().map(std::sync::Arc::from),
                             retry,
                         });
                     }
@@ -133,7 +133,12 @@ impl Script {
                             data.push('\n');
                         }
                         "event" => event_type = value.to_owned(),
-                        "id" if !value.contains('\0') => id = Some(value.to_owned()),
+                        // Too long an id is ignored, as one with NUL.
+                        "id" if !value.contains('\0')
+                            && value.len() <= nebius_tokenfactory_runtime::stream::MAX_EVENT_ID =>
+                        {
+                            id = Some(value.to_owned())
+                        }
                         "retry"
                             if !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) =>
                         {

@@ -398,7 +398,7 @@ async fn a_download_is_saved_whole_or_not_at_all() {
         "{err:?}"
     );
     assert!(!broken.exists(), "no file at the path");
-    assert!(!dir.join("broken.bin.part").exists(), "no part file left");
+    assert_eq!(part_files(&dir), Vec::<String>::new(), "no part file left");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -465,4 +465,234 @@ async fn items_are_read_as_the_callers_type_and_a_download_as_lines() {
     assert_eq!(lines.next().await.unwrap().unwrap(), Review { stars: 2 });
     assert!(lines.next().await.is_none());
     assert_eq!(lines.end(), Some(StreamEnd::BodyEnded));
+}
+
+/// The part files left in `dir`.
+fn part_files(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".part"))
+        .collect()
+}
+
+/// A new, empty directory for one test.
+fn scratch_dir(test: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("nebius-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn an_idle_timeout_of_duration_max_is_no_timeout() {
+    nebius_tokenfactory_runtime::ensure_crypto_provider();
+    let mut config = TransportConfig::new(Secret::from(KEY), reqwest::Client::new());
+    config.stream_idle_timeout = Duration::MAX;
+    config.timeout = Duration::MAX;
+    let transport = Transport::new(config).unwrap();
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("data: {\"n\": 1}\n\n"),
+        Step::Pause(Duration::from_millis(50)),
+        send("data: {\"n\": 2}\n\n"),
+    ]);
+    let items = transport
+        .event_stream::<Delta>(open(&transport, &url).await)
+        .collect_items()
+        .await
+        .unwrap();
+    assert_eq!(items, [Delta { n: 1 }, Delta { n: 2 }]);
+    // Set for one call, as RequestOptions sets it.
+    let transport = transport.with_options(
+        nebius_tokenfactory_runtime::RequestOptions::default()
+            .with_stream_idle_timeout(Duration::MAX),
+    );
+    let url = serve(vec![
+        chunked_head("application/octet-stream"),
+        chunk("first,"),
+        chunk("second"),
+        send("0\r\n\r\n"),
+    ]);
+    let body = transport
+        .download(open(&transport, &url).await)
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&body[..], b"first,second");
+}
+
+/// A writer whose disk is full.
+struct FullDisk;
+
+impl tokio::io::AsyncWrite for FullDisk {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        _: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::Poll::Ready(Err(std::io::Error::other("no space left on device")))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+#[tokio::test]
+async fn a_local_write_failure_is_not_transient() {
+    let transport = transport(Duration::from_secs(30));
+    let url = serve(vec![
+        chunked_head("application/octet-stream"),
+        chunk("first,"),
+        send("0\r\n\r\n"),
+    ]);
+    let err = transport
+        .download(open(&transport, &url).await)
+        .write_to(&mut FullDisk)
+        .await
+        .unwrap_err();
+    assert!(!err.is_transient(), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Stream {
+                failure: StreamFailure::Local,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("no space left"), "{err}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_save_never_writes_through_a_link_at_its_part_path() {
+    let dir = scratch_dir("save-link");
+    let precious = dir.join("precious.txt");
+    std::fs::write(&precious, "keep me").unwrap();
+    std::os::unix::fs::symlink(&precious, dir.join("out.bin.part")).unwrap();
+    let transport = transport(Duration::from_secs(30));
+    let url = serve(vec![
+        chunked_head("application/octet-stream"),
+        chunk("the body"),
+        send("0\r\n\r\n"),
+    ]);
+    let out = dir.join("out.bin");
+    transport
+        .download(open(&transport, &url).await)
+        .save(&out)
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the body");
+    assert!(!std::fs::symlink_metadata(&out).unwrap().is_symlink());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn two_saves_to_one_path_never_mix_their_bodies() {
+    let dir = scratch_dir("save-twice");
+    let transport = transport(Duration::from_secs(30));
+    let body = |c: char| {
+        let mut steps = vec![chunked_head("application/octet-stream")];
+        for _ in 0..8 {
+            steps.push(chunk(&c.to_string().repeat(1000)));
+            steps.push(Step::Pause(Duration::from_millis(20)));
+        }
+        steps.push(send("0\r\n\r\n"));
+        serve(steps)
+    };
+    let (a, b) = (body('a'), body('b'));
+    let out = dir.join("out.bin");
+    let (first, second) = (
+        transport.download(open(&transport, &a).await),
+        transport.download(open(&transport, &b).await),
+    );
+    let (first, second) = tokio::join!(first.save(&out), second.save(&out));
+    assert!(first.is_ok() || second.is_ok(), "{first:?} {second:?}");
+    for written in [&first, &second].into_iter().flatten() {
+        assert_eq!(*written, 8000);
+    }
+    // What is at the path is the whole body of a save that succeeded.
+    let saved = std::fs::read_to_string(&out).unwrap();
+    let whole = |c: char, result: &Result<u64, Error>| {
+        result.is_ok() && saved == c.to_string().repeat(8000)
+    };
+    assert!(
+        whole('a', &first) || whole('b', &second),
+        "{first:?} {second:?}: the file holds {} a, {} b",
+        saved.matches('a').count(),
+        saved.matches('b').count(),
+    );
+    assert_eq!(part_files(&dir), Vec::<String>::new());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_save_dropped_midway_leaves_no_part_file() {
+    let dir = scratch_dir("save-dropped");
+    let transport = transport(Duration::from_secs(30));
+    let url = serve(vec![
+        chunked_head("application/octet-stream"),
+        chunk("the start"),
+        Step::Pause(Duration::from_secs(3)),
+        chunk("the rest"),
+        send("0\r\n\r\n"),
+    ]);
+    let out = dir.join("out.bin");
+    let download = transport.download(open(&transport, &url).await);
+    let saved = tokio::time::timeout(Duration::from_millis(300), download.save(&out)).await;
+    assert!(saved.is_err(), "the save is cut short");
+    assert_eq!(part_files(&dir), Vec::<String>::new());
+    assert!(!out.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_hostile_id_is_not_copied_into_every_event() {
+    // A 1 MiB id, then one chunk of 64 KiB of tiny events: were the id
+    // kept and copied into each, with every event of the chunk queued at
+    // once, this would take gigabytes.
+    let id = "i".repeat(1024 * 1024);
+    let event = "data:{\"n\":1}\n\n";
+    let count = 64 * 1024 / event.len();
+    let url = serve(vec![
+        head("text/event-stream"),
+        send(&format!("id: {id}\n")),
+        Step::Pause(Duration::from_millis(20)),
+        send(&event.repeat(count)),
+    ]);
+    let transport = transport(Duration::from_secs(30));
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    let mut read = 0;
+    while let Some(item) = events.next().await {
+        assert_eq!(item.unwrap(), Delta { n: 1 });
+        read += 1;
+    }
+    assert_eq!(read, count);
+    assert_eq!(
+        events.last_event_id(),
+        None,
+        "the id over the bound is ignored"
+    );
+    // An id within the bound is kept.
+    let url = serve(vec![
+        head("text/event-stream"),
+        send("id: 42\ndata: {\"n\": 1}\n\n"),
+    ]);
+    let mut events = transport.event_stream::<Delta>(open(&transport, &url).await);
+    assert_eq!(events.next().await.unwrap().unwrap(), Delta { n: 1 });
+    assert_eq!(events.last_event_id(), Some("42"));
 }

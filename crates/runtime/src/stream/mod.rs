@@ -26,5 +26,5 @@ mod sse;
 mod typed;
 
 pub use jsonl::{LineSplitter, LineTooLong};
-pub use sse::{Event, EventParser, EventTooLarge, DEFAULT_MAX_EVENT_SIZE};
-pub use typed::{Download, EventStream, JsonLines, StreamEnd, MAX_LINE};
+pub use sse::{Event, EventParser, EventTooLarge, DEFAULT_MAX_EVENT_SIZE, MAX_EVENT_ID};
+pub use typed::{Download, EventStream, JsonLines, StreamEnd, MAX_LINE, MAX_STREAM_MESSAGE};

@@ -18,12 +18,19 @@ use std::borrow::Cow;
 use std::error::Error;
 use std::fmt;
 use std::mem;
+use std::sync::Arc;
 
 use memchr::{memchr, memchr2};
 
 /// The limit [`EventParser::new`] puts on a single line and on one event's
 /// data: 16 MiB.
 pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
+
+/// The longest event id kept, in bytes: 1 KiB. A longer `id` field is
+/// ignored (the previous id stays, as for an id containing NUL), with a
+/// debug trace: every later event carries the id, and a resuming client
+/// sends it back in a header.
+pub const MAX_EVENT_ID: usize = 1024;
 
 /// The UTF-8 encoding of U+FEFF, which the format allows once at the start.
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
@@ -45,8 +52,10 @@ pub struct Event {
     /// across events until the server sends another `id`, as the spec
     /// requires; `None` if the stream has never set it. An `id` field with an
     /// empty value resets it to `Some("")`, which tells a reconnecting client
-    /// to send no `Last-Event-ID` header.
-    pub id: Option<String>,
+    /// to send no `Last-Event-ID` header. The events that carry one id share
+    /// it (one allocation, not a copy each), and an id longer than
+    /// [`MAX_EVENT_ID`] bytes is ignored.
+    pub id: Option<Arc<str>>,
     /// The reconnection time in milliseconds in effect when the event was
     /// dispatched, from the most recent valid `retry` field. Like `id` it
     /// persists across events, because the spec makes it a property of the
@@ -115,7 +124,7 @@ pub struct EventParser {
     skip_lf: bool,
     data: String,
     event_type: String,
-    last_event_id: Option<String>,
+    last_event_id: Option<Arc<str>>,
     retry: Option<u64>,
     failed: bool,
 }
@@ -332,15 +341,18 @@ impl EventParser {
                 self.event_type.clear();
                 self.event_type.push_str(&decode(value));
             }
-            // An ID containing NUL is ignored, keeping the previous one.
+            // An ID containing NUL is ignored, keeping the previous one;
+            // so is one too long to carry on every later event.
+            b"id" if value.len() > MAX_EVENT_ID => {
+                tracing::debug!(
+                    length = value.len(),
+                    "an event id longer than {MAX_EVENT_ID} bytes is ignored"
+                );
+            }
             b"id" if memchr(0, value).is_none() => {
                 let value = decode(value);
-                match &mut self.last_event_id {
-                    Some(id) => {
-                        id.clear();
-                        id.push_str(&value);
-                    }
-                    None => self.last_event_id = Some(value.into_owned()),
+                if self.last_event_id.as_deref() != Some(&*value) {
+                    self.last_event_id = Some(Arc::from(&*value));
                 }
             }
             b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
@@ -535,6 +547,26 @@ mod tests {
     fn an_id_containing_nul_is_ignored() {
         let events = parse("id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n");
         assert_eq!(events[1].id.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn the_events_of_one_id_share_it() {
+        let events = parse("id: 1\ndata: a\n\ndata: b\n\nid: 1\ndata: c\n\n");
+        let ids: Vec<_> = events.iter().map(|e| e.id.clone().unwrap()).collect();
+        assert!(Arc::ptr_eq(&ids[0], &ids[1]) && Arc::ptr_eq(&ids[1], &ids[2]));
+    }
+
+    #[test]
+    fn an_id_longer_than_the_bound_is_ignored() {
+        let kept = "k".repeat(MAX_EVENT_ID);
+        let long = "x".repeat(MAX_EVENT_ID + 1);
+        let mut parser = EventParser::new();
+        let mut events = Vec::new();
+        let input = format!("id: {kept}\ndata: a\n\nid: {long}\ndata: b\n\n");
+        parser.feed(input.as_bytes(), &mut events).unwrap();
+        assert_eq!(events[0].id.as_deref(), Some(&*kept));
+        assert_eq!(events[1].id.as_deref(), Some(&*kept));
+        assert_eq!(parser.last_event_id(), Some(&*kept));
     }
 
     #[test]
@@ -795,17 +827,17 @@ mod tests {
             vec![
                 Event {
                     data: "first event".to_owned(),
-                    id: Some("1".to_owned()),
+                    id: Some("1".into()),
                     ..Event::default()
                 },
                 Event {
                     data: "second event".to_owned(),
-                    id: Some(String::new()),
+                    id: Some("".into()),
                     ..Event::default()
                 },
                 Event {
                     data: " third event".to_owned(),
-                    id: Some(String::new()),
+                    id: Some("".into()),
                     ..Event::default()
                 },
             ]

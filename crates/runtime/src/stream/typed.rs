@@ -3,7 +3,7 @@
 use super::{Event, EventParser, LineSplitter};
 use crate::error::{Call, Error, StreamFailure};
 use crate::response::Response;
-use crate::scrub::{Scrubber, EXCERPT};
+use crate::scrub::Scrubber;
 use crate::{Secret, Transport};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
@@ -19,6 +19,11 @@ use std::time::Duration;
 
 /// The longest line a [`JsonLines`] stream takes: 16 MiB.
 pub const MAX_LINE: usize = 16 * 1024 * 1024;
+
+/// The longest message an [`Error::Stream`] keeps, in characters: the
+/// server's message (which may be as long as an event) is scrubbed of
+/// credentials first, then cut to it.
+pub const MAX_STREAM_MESSAGE: usize = 4096;
 
 type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
 
@@ -74,7 +79,10 @@ impl Body {
         Self {
             chunks: chunks.into_inner(),
             idle,
-            timer: Box::pin(tokio::time::sleep(idle)),
+            timer: Box::pin(tokio::time::sleep_until(idle_deadline(
+                tokio::time::Instant::now(),
+                idle,
+            ))),
             call: parts.call,
             api_key: transport.shared.api_key.clone(),
             secrets: parts.secrets,
@@ -86,23 +94,28 @@ impl Body {
         }
     }
 
-    /// Data came: the idle timeout counts from now.
+    /// Data came: the idle timeout counts from now. A timeout too long
+    /// to add to the clock (`Duration::MAX`) is no timeout.
     fn touch(&mut self) {
-        let deadline = tokio::time::Instant::now() + self.idle;
+        let deadline = idle_deadline(tokio::time::Instant::now(), self.idle);
         self.timer.as_mut().reset(deadline);
     }
 
-    /// Ends the stream with an error.
+    fn scrubber(&self) -> Scrubber<'_> {
+        Scrubber {
+            api_key: &self.api_key,
+            secrets: &self.secrets,
+        }
+    }
+
+    /// Ends the stream with an error, its message scrubbed, then cut to
+    /// [`MAX_STREAM_MESSAGE`].
     fn fail(&mut self, failure: StreamFailure, message: String) -> Error {
         self.ended = true;
         self.finished = true;
         self.end = Some(StreamEnd::Failed);
-        let scrub = Scrubber {
-            api_key: &self.api_key,
-            secrets: &self.secrets,
-        };
         Error::Stream {
-            message: scrub.text(message),
+            message: self.scrubber().cut(message, MAX_STREAM_MESSAGE),
             failure,
             call: self.call.clone(),
         }
@@ -115,9 +128,10 @@ impl Body {
         }
         match self.chunks.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk))),
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(
-                self.fail(StreamFailure::Broken, format!("the connection broke: {e}"))
-            ))),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(self.fail(
+                StreamFailure::Broken,
+                format!("the connection broke: {}", crate::error::redact_url(e)),
+            )))),
             Poll::Ready(None) => {
                 self.ended = true;
                 self.end.get_or_insert(StreamEnd::BodyEnded);
@@ -149,13 +163,25 @@ impl Body {
             return None;
         }
         Some(serde_json::from_str(trimmed).map_err(|e| {
-            let start: String = trimmed.chars().take(EXCERPT).collect();
+            // Scrubbed before it is cut to the excerpt, and again (with the
+            // message) after: no credential is cut in two.
+            let start = self.scrubber().excerpt(trimmed.as_bytes());
             self.fail(
                 StreamFailure::Undecodable,
                 format!("{what} does not decode: {e}; it starts: {start}"),
             )
         }))
     }
+}
+
+/// When a stream idle from `now` for `idle` fails: `now + idle`, or, where
+/// that does not fit the clock, as far off as it keeps (about 30 years),
+/// which is no timeout.
+fn idle_deadline(now: tokio::time::Instant, idle: Duration) -> tokio::time::Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+    now.checked_add(idle)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
 }
 
 /// The server's message, where an event's `data` is an error sent
@@ -207,10 +233,21 @@ fn server_error(data: &str) -> Option<String> {
 pub struct EventStream<T> {
     body: Body,
     parser: EventParser,
+    /// The events parsed from the body and not yet read: at most those
+    /// of one [`FEED_SLICE`] of it.
     events: VecDeque<Event>,
     scratch: Vec<Event>,
+    /// The rest of the latest chunk, not yet parsed.
+    pending: Bytes,
     item: PhantomData<fn() -> T>,
 }
+
+/// How much of a chunk an [`EventStream`] parses, or a [`JsonLines`]
+/// splits, at a time, in bytes: the items of one slice are queued before
+/// the next is parsed, so that a chunk of many tiny items (an event takes
+/// 6 bytes at least, a line 2) queues at most a slice's worth, not the
+/// whole chunk's.
+const FEED_SLICE: usize = 8 * 1024;
 
 impl<T> std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -286,6 +323,7 @@ impl<T> EventStream<T> {
             parser: self.parser,
             events: self.events,
             scratch: self.scratch,
+            pending: self.pending,
             item: PhantomData,
         }
     }
@@ -300,6 +338,7 @@ impl<T> JsonLines<T> {
             splitter: self.splitter,
             lines: self.lines,
             scratch: self.scratch,
+            pending: self.pending,
             item: PhantomData,
         }
     }
@@ -336,19 +375,23 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     None => return Poll::Ready(None),
                 }
             }
+            if !this.pending.is_empty() {
+                let slice = this.pending.split_to(this.pending.len().min(FEED_SLICE));
+                if let Err(e) = this.parser.feed(&slice, &mut this.scratch) {
+                    this.pending = Bytes::new();
+                    let message = format!("{e}; the stream cannot go on");
+                    return Poll::Ready(Some(Err(this
+                        .body
+                        .fail(StreamFailure::TooLarge, message))));
+                }
+                this.events.extend(this.scratch.drain(..));
+                continue;
+            }
             if this.body.ended {
                 return Poll::Ready(None);
             }
             match this.body.poll_chunk(cx) {
-                Poll::Ready(Some(Ok(chunk))) => {
-                    if let Err(e) = this.parser.feed(&chunk, &mut this.scratch) {
-                        let message = format!("{e}; the stream cannot go on");
-                        return Poll::Ready(Some(Err(this
-                            .body
-                            .fail(StreamFailure::TooLarge, message))));
-                    }
-                    this.events.extend(this.scratch.drain(..));
-                }
+                Poll::Ready(Some(Ok(chunk))) => this.pending = chunk,
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(None) => {
                     if this.parser.finish() {
@@ -372,8 +415,12 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
 pub struct JsonLines<T> {
     body: Body,
     splitter: LineSplitter,
+    /// The lines split from the body and not yet read: at most those of
+    /// one [`FEED_SLICE`] of it.
     lines: VecDeque<Bytes>,
     scratch: Vec<Bytes>,
+    /// The rest of the latest chunk, not yet split.
+    pending: Bytes,
     item: PhantomData<fn() -> T>,
 }
 
@@ -431,19 +478,23 @@ impl<T: DeserializeOwned> Stream for JsonLines<T> {
                     None => return Poll::Ready(None),
                 }
             }
+            if !this.pending.is_empty() {
+                let slice = this.pending.split_to(this.pending.len().min(FEED_SLICE));
+                if let Err(e) = this.splitter.feed(slice, &mut this.scratch) {
+                    this.pending = Bytes::new();
+                    let message = format!("{e}; the stream cannot go on");
+                    return Poll::Ready(Some(Err(this
+                        .body
+                        .fail(StreamFailure::TooLarge, message))));
+                }
+                this.lines.extend(this.scratch.drain(..));
+                continue;
+            }
             if this.body.ended {
                 return Poll::Ready(None);
             }
             match this.body.poll_chunk(cx) {
-                Poll::Ready(Some(Ok(chunk))) => {
-                    if let Err(e) = this.splitter.feed(chunk, &mut this.scratch) {
-                        let message = format!("{e}; the stream cannot go on");
-                        return Poll::Ready(Some(Err(this
-                            .body
-                            .fail(StreamFailure::TooLarge, message))));
-                    }
-                    this.lines.extend(this.scratch.drain(..));
-                }
+                Poll::Ready(Some(Ok(chunk))) => this.pending = chunk,
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(None) => {
                     if let Some(last) = this.splitter.finish() {
@@ -510,7 +561,7 @@ impl Download {
             let chunk = chunk?;
             out.write_all(&chunk).await.map_err(|e| {
                 self.body.fail(
-                    StreamFailure::Broken,
+                    StreamFailure::Local,
                     format!("cannot write the body out: {e}"),
                 )
             })?;
@@ -518,7 +569,7 @@ impl Download {
         }
         out.flush().await.map_err(|e| {
             self.body.fail(
-                StreamFailure::Broken,
+                StreamFailure::Local,
                 format!("cannot write the body out: {e}"),
             )
         })?;
@@ -526,41 +577,51 @@ impl Download {
     }
 
     /// Saves the body to the file at `path` as it arrives; returns how many
-    /// bytes. The body goes to a sibling file named `<name>.part` first,
-    /// renamed to `path` only once the whole body is written and flushed:
-    /// a download that fails leaves no file behind, and never a half one
-    /// at `path`.
+    /// bytes.
+    ///
+    /// The body goes to a new file beside `path` first, named
+    /// `.<name>.<random>.part` and created only if nothing is there (so
+    /// never through a symbolic link, nor shared by two saves to one
+    /// path), then flushed to disk and renamed to `path`, and the
+    /// directory synced (on Unix). A save that fails, or whose future is
+    /// dropped before it ends, removes its part file: it leaves no file
+    /// behind, and never a half one at `path`. Of two saves to one path,
+    /// the last to end leaves its whole body there.
+    ///
+    /// Failures on this side (the file cannot be created, the disk is
+    /// full) are [`StreamFailure::Local`], which is not transient.
     pub async fn save(self, path: impl AsRef<std::path::Path>) -> Result<u64, Error> {
         let path = path.as_ref();
-        let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".part");
-        let part = path.with_file_name(name);
         let call = self.body.call.clone();
         let io = |what: &str, e: std::io::Error, at: &std::path::Path| Error::Stream {
             message: format!("cannot {what} {}: {e}", at.display()),
-            failure: StreamFailure::Broken,
+            failure: StreamFailure::Local,
             call: call.clone(),
         };
-        let mut file = tokio::fs::File::create(&part)
+        let (file, part) = PartFile::create(path)
             .await
-            .map_err(|e| io("create", e, &part))?;
-        let written = match self.write_to(&mut file).await {
-            Ok(written) => written,
-            Err(e) => {
-                drop(file);
-                let _ = tokio::fs::remove_file(&part).await;
-                return Err(e);
-            }
-        };
-        let synced = file.sync_all().await;
+            .map_err(|(e, at)| io("create", e, &at))?;
+        // Declared after the part file, so closed before it is removed.
+        let mut file = file;
+        let written = self.write_to(&mut file).await?;
+        file.sync_all()
+            .await
+            .map_err(|e| io("write", e, &part.path))?;
         drop(file);
-        if let Err(e) = synced {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(io("write", e, &part));
-        }
-        if let Err(e) = tokio::fs::rename(&part, path).await {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(io("rename the download to", e, path));
+        tokio::fs::rename(&part.path, path)
+            .await
+            .map_err(|e| io("rename the download to", e, path))?;
+        #[cfg(unix)]
+        let dir = part.dir();
+        part.keep();
+        #[cfg(unix)]
+        {
+            // The rename is durable once the directory is.
+            let synced = match tokio::fs::File::open(&dir).await {
+                Ok(dir) => dir.sync_all().await,
+                Err(e) => Err(e),
+            };
+            synced.map_err(|e| io("sync the directory", e, &dir))?;
         }
         Ok(written)
     }
@@ -573,6 +634,7 @@ impl Download {
             splitter: LineSplitter::new(MAX_LINE),
             lines: VecDeque::new(),
             scratch: Vec::new(),
+            pending: Bytes::new(),
             item: PhantomData,
         }
     }
@@ -585,6 +647,83 @@ impl Download {
         }
         Ok(all.freeze())
     }
+}
+
+/// A download's part file: removed when dropped, unless kept (renamed
+/// into place).
+struct PartFile {
+    path: std::path::PathBuf,
+    kept: bool,
+}
+
+impl PartFile {
+    /// A new part file beside `target`, `.<name>.<random>.part`, created
+    /// only where nothing is: never through a link, never one another
+    /// save writes.
+    async fn create(
+        target: &std::path::Path,
+    ) -> Result<(tokio::fs::File, PartFile), (std::io::Error, std::path::PathBuf)> {
+        let Some(name) = target.file_name() else {
+            let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file");
+            return Err((e, target.to_path_buf()));
+        };
+        let mut attempt = 0;
+        loop {
+            let mut part = std::ffi::OsString::from(".");
+            part.push(name);
+            part.push(format!(".{:016x}.part", random()));
+            let path = target.with_file_name(part);
+            match tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .await
+            {
+                Ok(file) => return Ok((file, PartFile { path, kept: false })),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err((e, path)),
+            }
+        }
+    }
+
+    /// The directory the part file is in.
+    #[cfg(unix)]
+    fn dir(&self) -> std::path::PathBuf {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        }
+    }
+
+    /// The part file was renamed into place: nothing to remove.
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for PartFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// A number no other part file of this process, and likely of no other
+/// process, is named with.
+fn random() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(COUNT.fetch_add(1, Ordering::Relaxed));
+    hasher.write_u32(std::process::id());
+    if let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        hasher.write_u128(now.as_nanos());
+    }
+    hasher.finish()
 }
 
 impl Stream for Download {
@@ -610,6 +749,7 @@ impl Transport {
             parser: EventParser::new(),
             events: VecDeque::new(),
             scratch: Vec::new(),
+            pending: Bytes::new(),
             item: PhantomData,
         }
     }
@@ -621,6 +761,7 @@ impl Transport {
             splitter: LineSplitter::new(MAX_LINE),
             lines: VecDeque::new(),
             scratch: Vec::new(),
+            pending: Bytes::new(),
             item: PhantomData,
         }
     }
@@ -635,7 +776,100 @@ impl Transport {
 
 #[cfg(test)]
 mod tests {
-    use super::server_error;
+    use super::*;
+    use crate::response::Parts;
+    use crate::TransportConfig;
+
+    /// An event stream over `chunks`, as one response.
+    fn events_of<T>(chunks: Vec<Bytes>) -> EventStream<T> {
+        let (transport, response) = response_of(chunks);
+        transport.event_stream(response)
+    }
+
+    /// JSON Lines over `chunks`, as one response.
+    fn lines_of<T>(chunks: Vec<Bytes>) -> JsonLines<T> {
+        let (transport, response) = response_of(chunks);
+        transport.json_lines(response)
+    }
+
+    /// A response of `chunks`, and a transport to read it with.
+    fn response_of(chunks: Vec<Bytes>) -> (Transport, Response<ByteStream>) {
+        crate::ensure_crypto_provider();
+        let transport = Transport::new(TransportConfig::new(
+            Secret::from("sk-unit-test-key"),
+            reqwest::Client::new(),
+        ))
+        .unwrap();
+        let chunks = ready_chunks(chunks);
+        let parts = Parts {
+            status: reqwest::StatusCode::OK,
+            headers: HeaderMap::new(),
+            call: Call {
+                operation_id: "op",
+                method: "op().send_stream()",
+                attempts: 1,
+                idempotent: false,
+                answered: None,
+            },
+            secrets: Vec::new(),
+        };
+        (transport, Response::new(ByteStream::new(chunks), parts))
+    }
+
+    /// A body of `chunks`, each one ready at once.
+    fn ready_chunks(chunks: Vec<Bytes>) -> Chunks {
+        struct Ready(std::vec::IntoIter<Bytes>);
+        impl Stream for Ready {
+            type Item = reqwest::Result<Bytes>;
+            fn poll_next(
+                mut self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
+                Poll::Ready(self.0.next().map(Ok))
+            }
+        }
+        Box::pin(Ready(chunks.into_iter()))
+    }
+
+    #[tokio::test]
+    async fn a_chunk_of_many_events_queues_a_slice_of_them_at_a_time() {
+        let event = "data:1\n\n";
+        let chunk = event.repeat(64 * 1024 / event.len());
+        let count = 64 * 1024 / event.len();
+        let mut events = events_of::<u32>(vec![Bytes::from(chunk)]);
+        let mut read = 0;
+        let mut most = 0;
+        while let Some(item) = events.next().await {
+            assert_eq!(item.unwrap(), 1);
+            read += 1;
+            most = most.max(events.events.len());
+        }
+        assert_eq!(read, count);
+        assert!(
+            most <= FEED_SLICE / event.len(),
+            "{most} events were queued at once"
+        );
+        assert_eq!(events.end(), Some(StreamEnd::BodyEnded));
+    }
+
+    #[tokio::test]
+    async fn a_chunk_of_many_lines_queues_a_slice_of_them_at_a_time() {
+        let line = "1\n";
+        let count = 64 * 1024 / line.len();
+        let mut lines = lines_of::<u32>(vec![Bytes::from(line.repeat(count))]);
+        let mut read = 0;
+        let mut most = 0;
+        while let Some(item) = lines.next().await {
+            assert_eq!(item.unwrap(), 1);
+            read += 1;
+            most = most.max(lines.lines.len());
+        }
+        assert_eq!(read, count);
+        assert!(
+            most <= FEED_SLICE / line.len(),
+            "{most} lines were queued at once"
+        );
+    }
 
     #[test]
     fn the_servers_errors_in_either_shape_and_nothing_else() {
