@@ -42,6 +42,7 @@ pub struct ClientBuilder {
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) stream_idle_timeout: Duration,
+    pub(crate) max_json_body: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: Option<String>,
     pub(crate) http_client: Option<reqwest::Client>,
@@ -58,6 +59,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("stream_idle_timeout", &self.stream_idle_timeout)
+            .field("max_json_body", &self.max_json_body)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
@@ -75,6 +77,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             stream_idle_timeout: DEFAULT_STREAM_IDLE_TIMEOUT,
+            max_json_body: runtime::DEFAULT_MAX_JSON_BODY,
             retry: RetryPolicy::default(),
             user_agent: None,
             http_client: None,
@@ -156,6 +159,15 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest JSON response body a call reads, in bytes (64 MiB by
+    /// default); a larger one fails the call with
+    /// `Error::ResponseTooLarge`, naming the bound. Streams and downloads
+    /// are read as they arrive and have bounds of their own.
+    pub fn with_max_json_body(mut self, bytes: usize) -> Self {
+        self.max_json_body = bytes;
+        self
+    }
+
     /// How many times a failed request is retried (default 2; 0 turns
     /// retries off). See [`RetryPolicy`] for which failures count.
     pub fn with_max_retries(mut self, retries: u32) -> Self {
@@ -210,6 +222,7 @@ impl ClientBuilder {
         let mut config = TransportConfig::new(api_key, http.clone());
         config.timeout = self.timeout;
         config.stream_idle_timeout = self.stream_idle_timeout;
+        config.max_json_body = self.max_json_body;
         config.retry = self.retry;
         config.ai_project_id = self.ai_project_id;
         if let Some(agent) = self.user_agent {
