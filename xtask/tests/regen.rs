@@ -151,7 +151,30 @@ fn breaking_changes_need_allow_breaking() {
         run(&allowed, &mut Vec::new()).unwrap(),
         Outcome::Written("20260506-297d05704".into())
     );
-    assert!(!String::from_utf8(bytes(repo.path(), "openapi.json")).unwrap().contains("\"folder\": {\n          \"type\": \"string\",\n          \"title\": \"Folder\",\n          \"description\": \"Folder path where the dataset is stored.\",\n          \"examples\": [\n            \"/some/folder\"\n          ]\n        },\n        \"current_version\""));
+    // The document written is the new one, whatever its layout: read as
+    // JSON, the removed property and its `required` entry are gone, and
+    // the file is the fixture's canonical text.
+    let written: serde_json::Value =
+        serde_json::from_slice(&bytes(repo.path(), "openapi.json")).unwrap();
+    let response = &written["components"]["schemas"]["CreateDatasetResponse"];
+    assert!(response["properties"].is_object(), "{response}");
+    assert!(response["properties"].get("folder").is_none(), "{response}");
+    assert!(
+        !response["required"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("folder")),
+        "{response}"
+    );
+    let fixture_doc = spec::load(
+        &Source::Path(fixture("response_property_removed_required.json")),
+        Duration::from_secs(1),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(bytes(repo.path(), "openapi.json")).unwrap(),
+        spec::canonical(&fixture_doc)
+    );
 }
 
 #[test]
