@@ -255,10 +255,16 @@ pub fn replace_all(files: &[(PathBuf, String)]) -> Result<()> {
     for (i, (temp, path)) in staged.iter().enumerate() {
         if let Err(source) = fs::rename(temp, path) {
             discard(&staged[i..]);
+            // Each old text goes back as the new one came: whole, through a
+            // temporary file, so a write that fails half-way (a full disk)
+            // leaves a whole file, never a part of one.
             for ((_, done), original) in staged[..i].iter().zip(&originals) {
                 let _ = match original {
-                    Some(bytes) => fs::write(done, bytes),
-                    None => fs::remove_file(done),
+                    Some(bytes) => write_atomic(done, bytes),
+                    None => fs::remove_file(done).map_err(|source| Error::Write {
+                        path: done.clone(),
+                        source,
+                    }),
                 };
             }
             return Err(Error::Write {
@@ -315,6 +321,58 @@ mod tests {
             names,
             ["a.txt", "b.txt", "blocked"],
             "no temporary file is left"
+        );
+    }
+
+    /// The child process of [`a_rollback_that_fails_to_write_leaves_a_whole_file`]:
+    /// under a file-size limit, a rollback that writes the old text back
+    /// fails part-way.
+    #[test]
+    fn rollback_under_a_file_size_limit() {
+        let Some(dir) = std::env::var_os("XTASK_ROLLBACK_DIR") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        let err = replace_all(&[
+            (dir.join("a.txt"), "new a".into()),
+            (dir.join("blocked"), "text".into()),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("cannot write"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rollback_that_fails_to_write_leaves_a_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        let old = "old a ".repeat(2000);
+        fs::write(&a, &old).unwrap();
+        let blocked = dir.path().join("blocked");
+        fs::create_dir(&blocked).unwrap();
+        fs::write(blocked.join("inside"), "x").unwrap();
+        // The child writes at most 1 KiB a file (and ignores SIGXFSZ, so a
+        // write past it fails instead of killing it): the new text fits,
+        // the old one does not.
+        let status = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#)
+            .arg(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "spec::tests::rollback_under_a_file_size_limit",
+                "--test-threads",
+                "1",
+            ])
+            .env("XTASK_ROLLBACK_DIR", dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "the child failed: {status}");
+        let now = fs::read_to_string(&a).unwrap();
+        assert!(
+            now == old || now == "new a",
+            "a.txt is neither the old text nor the new one: {} bytes",
+            now.len()
         );
     }
 
