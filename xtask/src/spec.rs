@@ -10,15 +10,23 @@
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Where the upstream document is published.
 pub const DEFAULT_URL: &str = "https://api.tokenfactory.nebius.com/openapi.json";
 
-/// How long a download may take, connecting included.
+/// How long a download may take, from connecting to the last byte of the
+/// body: one deadline for the whole of it.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest document a download reads (64 MiB): the published document
+/// is a few hundred kilobytes, and a body without end must not fill memory.
+pub const MAX_DOCUMENT: u64 = 64 * 1024 * 1024;
+
+/// How many redirects a download follows.
+const MAX_REDIRECTS: usize = 10;
 
 /// Where a document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +76,17 @@ pub fn read(path: &Path) -> Result<String> {
     })
 }
 
-/// Downloads `url` as text, failing on a non-success status.
+/// Downloads `url` as text, failing on a non-success status: see
+/// [`fetch_capped`], with [`MAX_DOCUMENT`].
 pub fn fetch(url: &str, timeout: Duration) -> Result<String> {
+    fetch_capped(url, timeout, MAX_DOCUMENT)
+}
+
+/// Downloads `url` as text, within one deadline (`timeout`, from the start
+/// to the last byte) and reading at most `max_bytes` of body. Redirects are
+/// followed, up to ten, except from `https` to anything else.
+pub fn fetch_capped(url: &str, timeout: Duration, max_bytes: u64) -> Result<String> {
+    let deadline = Instant::now() + timeout;
     let fail = |reason: String| Error::Download {
         url: url.to_string(),
         reason,
@@ -77,9 +94,21 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String> {
     // reqwest is built without a crypto provider of its own (see Cargo.toml);
     // an error means one is installed already, which serves as well.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let refused = attempt
+            .previous()
+            .last()
+            .and_then(|from| redirect_refused(from, attempt.url(), attempt.previous().len()));
+        match refused {
+            Some(reason) => attempt.error(reason),
+            None => attempt.follow(),
+        }
+    });
     let client = reqwest::blocking::Client::builder()
+        // The whole request, connecting and the body included; the reads
+        // below also stop at the same deadline.
         .timeout(timeout)
-        .connect_timeout(timeout)
+        .redirect(policy)
         .user_agent(concat!(
             "nebius-tokenfactory-xtask/",
             env!("CARGO_PKG_VERSION")
@@ -91,7 +120,48 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String> {
     if !status.is_success() {
         return Err(fail(format!("the server answered {status}")));
     }
-    response.text().map_err(|e| fail(chain(&e)))
+    let too_large = || {
+        fail(format!(
+            "the document is larger than {max_bytes} bytes; stopped reading there"
+        ))
+    };
+    if response.content_length().is_some_and(|n| n > max_bytes) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    let mut reader = response.take(max_bytes + 1);
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        if Instant::now() >= deadline {
+            return Err(fail(format!("timed out after {timeout:?}")));
+        }
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(fail(chain(&e))),
+        };
+        body.extend_from_slice(&buffer[..n]);
+        if body.len() as u64 > max_bytes {
+            return Err(too_large());
+        }
+    }
+    String::from_utf8(body).map_err(|e| fail(format!("the document is not UTF-8: {e}")))
+}
+
+/// Why a redirect from `from` to `to`, after `followed` others, is not
+/// followed; `None` when it may be.
+pub fn redirect_refused(from: &reqwest::Url, to: &reqwest::Url, followed: usize) -> Option<String> {
+    if from.scheme() == "https" && to.scheme() != "https" {
+        return Some(format!(
+            "refused a redirect from https to {}: {to}",
+            to.scheme()
+        ));
+    }
+    if followed > MAX_REDIRECTS {
+        return Some(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    None
 }
 
 /// An error and its sources, as one line: reqwest's own message alone
