@@ -499,3 +499,16 @@ fn one_deadline_covers_the_whole_download() {
         started.elapsed()
     );
 }
+
+#[test]
+fn the_download_follows_its_own_redirect_policy() {
+    // A server that redirects to itself without end: the policy that also
+    // refuses https to http stops it, in its own words.
+    let url = serve(Reply::Redirect("/again".into()));
+    let error = spec::fetch(&format!("{url}/start"), Duration::from_secs(30)).unwrap_err();
+    assert!(matches!(error, Error::Download { .. }), "{error}");
+    assert!(
+        error.to_string().contains("more than 10 redirects"),
+        "{error}"
+    );
+}
