@@ -116,3 +116,42 @@ impl Stream for RowsBody {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn next(body: &mut RowsBody) -> Option<Result<Bytes, std::io::Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx)).await
+    }
+
+    fn piece(text: &'static str, last: bool) -> Chunk {
+        Ok(Piece {
+            bytes: Bytes::from_static(text.as_bytes()),
+            rows: 1,
+            last,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_body_ends_after_its_last_piece_and_fails_if_the_writer_stops_first() {
+        let (tx, rx) = mpsc::channel(4);
+        let mut body = RowsBody::new(rx, 1, 1, None);
+        tx.send(piece("{", false)).await.unwrap();
+        tx.send(piece("}", true)).await.unwrap();
+        drop(tx);
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "{");
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "}");
+        assert!(next(&mut body).await.is_none());
+
+        // The writer dropped part-way (the call ended on an early answer):
+        // the body is aborted, never ended as if it were whole.
+        let (tx, rx) = mpsc::channel(4);
+        let mut body = RowsBody::new(rx, 2, 1, None);
+        tx.send(piece("{", false)).await.unwrap();
+        drop(tx);
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "{");
+        let err = next(&mut body).await.unwrap().unwrap_err();
+        assert_eq!(err.to_string(), "the upload's body stopped before its end");
+    }
+}
