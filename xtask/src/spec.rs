@@ -10,15 +10,23 @@
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Where the upstream document is published.
 pub const DEFAULT_URL: &str = "https://api.tokenfactory.nebius.com/openapi.json";
 
-/// How long a download may take, connecting included.
+/// How long a download may take, from connecting to the last byte of the
+/// body: one deadline for the whole of it.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The largest document a download reads (64 MiB): the published document
+/// is a few hundred kilobytes, and a body without end must not fill memory.
+pub const MAX_DOCUMENT: u64 = 64 * 1024 * 1024;
+
+/// How many redirects a download follows.
+const MAX_REDIRECTS: usize = 10;
 
 /// Where a document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,8 +76,17 @@ pub fn read(path: &Path) -> Result<String> {
     })
 }
 
-/// Downloads `url` as text, failing on a non-success status.
+/// Downloads `url` as text, failing on a non-success status: see
+/// [`fetch_capped`], with [`MAX_DOCUMENT`].
 pub fn fetch(url: &str, timeout: Duration) -> Result<String> {
+    fetch_capped(url, timeout, MAX_DOCUMENT)
+}
+
+/// Downloads `url` as text, within one deadline (`timeout`, from the start
+/// to the last byte) and reading at most `max_bytes` of body. Redirects are
+/// followed, up to ten, except from `https` to anything else.
+pub fn fetch_capped(url: &str, timeout: Duration, max_bytes: u64) -> Result<String> {
+    let deadline = Instant::now() + timeout;
     let fail = |reason: String| Error::Download {
         url: url.to_string(),
         reason,
@@ -77,9 +94,21 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String> {
     // reqwest is built without a crypto provider of its own (see Cargo.toml);
     // an error means one is installed already, which serves as well.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    let policy = reqwest::redirect::Policy::custom(|attempt| {
+        let refused = attempt
+            .previous()
+            .last()
+            .and_then(|from| redirect_refused(from, attempt.url(), attempt.previous().len()));
+        match refused {
+            Some(reason) => attempt.error(reason),
+            None => attempt.follow(),
+        }
+    });
     let client = reqwest::blocking::Client::builder()
+        // The whole request, connecting and the body included; the reads
+        // below also stop at the same deadline.
         .timeout(timeout)
-        .connect_timeout(timeout)
+        .redirect(policy)
         .user_agent(concat!(
             "nebius-tokenfactory-xtask/",
             env!("CARGO_PKG_VERSION")
@@ -91,7 +120,48 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<String> {
     if !status.is_success() {
         return Err(fail(format!("the server answered {status}")));
     }
-    response.text().map_err(|e| fail(chain(&e)))
+    let too_large = || {
+        fail(format!(
+            "the document is larger than {max_bytes} bytes; stopped reading there"
+        ))
+    };
+    if response.content_length().is_some_and(|n| n > max_bytes) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    let mut reader = response.take(max_bytes + 1);
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        if Instant::now() >= deadline {
+            return Err(fail(format!("timed out after {timeout:?}")));
+        }
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(fail(chain(&e))),
+        };
+        body.extend_from_slice(&buffer[..n]);
+        if body.len() as u64 > max_bytes {
+            return Err(too_large());
+        }
+    }
+    String::from_utf8(body).map_err(|e| fail(format!("the document is not UTF-8: {e}")))
+}
+
+/// Why a redirect from `from` to `to`, after `followed` others, is not
+/// followed; `None` when it may be.
+pub fn redirect_refused(from: &reqwest::Url, to: &reqwest::Url, followed: usize) -> Option<String> {
+    if from.scheme() == "https" && to.scheme() != "https" {
+        return Some(format!(
+            "refused a redirect from https to {}: {to}",
+            to.scheme()
+        ));
+    }
+    if followed > MAX_REDIRECTS {
+        return Some(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    None
 }
 
 /// An error and its sources, as one line: reqwest's own message alone
@@ -255,10 +325,16 @@ pub fn replace_all(files: &[(PathBuf, String)]) -> Result<()> {
     for (i, (temp, path)) in staged.iter().enumerate() {
         if let Err(source) = fs::rename(temp, path) {
             discard(&staged[i..]);
+            // Each old text goes back as the new one came: whole, through a
+            // temporary file, so a write that fails half-way (a full disk)
+            // leaves a whole file, never a part of one.
             for ((_, done), original) in staged[..i].iter().zip(&originals) {
                 let _ = match original {
-                    Some(bytes) => fs::write(done, bytes),
-                    None => fs::remove_file(done),
+                    Some(bytes) => write_atomic(done, bytes),
+                    None => fs::remove_file(done).map_err(|source| Error::Write {
+                        path: done.clone(),
+                        source,
+                    }),
                 };
             }
             return Err(Error::Write {
@@ -315,6 +391,58 @@ mod tests {
             names,
             ["a.txt", "b.txt", "blocked"],
             "no temporary file is left"
+        );
+    }
+
+    /// The child process of [`a_rollback_that_fails_to_write_leaves_a_whole_file`]:
+    /// under a file-size limit, a rollback that writes the old text back
+    /// fails part-way.
+    #[test]
+    fn rollback_under_a_file_size_limit() {
+        let Some(dir) = std::env::var_os("XTASK_ROLLBACK_DIR") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        let err = replace_all(&[
+            (dir.join("a.txt"), "new a".into()),
+            (dir.join("blocked"), "text".into()),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("cannot write"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rollback_that_fails_to_write_leaves_a_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.txt");
+        let old = "old a ".repeat(2000);
+        fs::write(&a, &old).unwrap();
+        let blocked = dir.path().join("blocked");
+        fs::create_dir(&blocked).unwrap();
+        fs::write(blocked.join("inside"), "x").unwrap();
+        // The child writes at most 1 KiB a file (and ignores SIGXFSZ, so a
+        // write past it fails instead of killing it): the new text fits,
+        // the old one does not.
+        let status = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#)
+            .arg(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "spec::tests::rollback_under_a_file_size_limit",
+                "--test-threads",
+                "1",
+            ])
+            .env("XTASK_ROLLBACK_DIR", dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success(), "the child failed: {status}");
+        let now = fs::read_to_string(&a).unwrap();
+        assert!(
+            now == old || now == "new a",
+            "a.txt is neither the old text nor the new one: {} bytes",
+            now.len()
         );
     }
 

@@ -151,7 +151,30 @@ fn breaking_changes_need_allow_breaking() {
         run(&allowed, &mut Vec::new()).unwrap(),
         Outcome::Written("20260506-297d05704".into())
     );
-    assert!(!String::from_utf8(bytes(repo.path(), "openapi.json")).unwrap().contains("\"folder\": {\n          \"type\": \"string\",\n          \"title\": \"Folder\",\n          \"description\": \"Folder path where the dataset is stored.\",\n          \"examples\": [\n            \"/some/folder\"\n          ]\n        },\n        \"current_version\""));
+    // The document written is the new one, whatever its layout: read as
+    // JSON, the removed property and its `required` entry are gone, and
+    // the file is the fixture's canonical text.
+    let written: serde_json::Value =
+        serde_json::from_slice(&bytes(repo.path(), "openapi.json")).unwrap();
+    let response = &written["components"]["schemas"]["CreateDatasetResponse"];
+    assert!(response["properties"].is_object(), "{response}");
+    assert!(response["properties"].get("folder").is_none(), "{response}");
+    assert!(
+        !response["required"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("folder")),
+        "{response}"
+    );
+    let fixture_doc = spec::load(
+        &Source::Path(fixture("response_property_removed_required.json")),
+        Duration::from_secs(1),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(bytes(repo.path(), "openapi.json")).unwrap(),
+        spec::canonical(&fixture_doc)
+    );
 }
 
 #[test]
@@ -394,5 +417,98 @@ fn degraded_parameters_and_webhooks_are_listed() {
             "webhook not generated (the API calls it; a client does not): dataset.ready (POST)"
         ),
         "{out}"
+    );
+}
+
+#[test]
+fn a_redirect_within_http_is_followed() {
+    let document = std::fs::read(seed()).unwrap();
+    let target = serve(Reply::With("200 OK", document.clone()));
+    let redirect = serve(Reply::Redirect(format!("{target}/openapi.json")));
+    let text = spec::fetch(&format!("{redirect}/moved"), Duration::from_secs(30)).unwrap();
+    assert_eq!(text.as_bytes(), document);
+}
+
+#[test]
+fn a_redirect_from_https_to_http_is_refused() {
+    let url = |s: &str| reqwest::Url::parse(s).unwrap();
+    let refused = spec::redirect_refused(
+        &url("https://api.example/openapi.json"),
+        &url("http://api.example/openapi.json"),
+        1,
+    )
+    .expect("a downgrade is refused");
+    assert!(refused.contains("from https to http"), "{refused}");
+    for (from, to) in [
+        ("https://a.example/x", "https://b.example/y"),
+        ("http://a.example/x", "https://a.example/x"),
+        ("http://a.example/x", "http://a.example/y"),
+    ] {
+        assert_eq!(
+            spec::redirect_refused(&url(from), &url(to), 1),
+            None,
+            "{from} -> {to}"
+        );
+    }
+    assert!(spec::redirect_refused(&url("http://a/x"), &url("http://a/y"), 11).is_some());
+}
+
+#[test]
+fn an_endless_body_is_cut_at_the_cap() {
+    let url = serve(Reply::Endless);
+    let error = spec::fetch_capped(
+        &format!("{url}/openapi.json"),
+        Duration::from_secs(60),
+        1 << 20,
+    )
+    .unwrap_err();
+    assert!(matches!(error, Error::Download { .. }), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("the document is larger than 1048576 bytes; stopped reading there"),
+        "{error}"
+    );
+    // A declared length over the cap is refused before any of it is read.
+    let big = serve(Reply::With("200 OK", vec![b' '; 4096]));
+    let error = spec::fetch_capped(
+        &format!("{big}/openapi.json"),
+        Duration::from_secs(60),
+        1024,
+    )
+    .unwrap_err();
+    assert!(
+        error.to_string().contains("larger than 1024 bytes"),
+        "{error}"
+    );
+}
+
+#[test]
+fn one_deadline_covers_the_whole_download() {
+    // Every byte comes well within any per-read timeout; the body never
+    // ends, so only a deadline for the whole download stops it.
+    let url = serve(Reply::Trickle);
+    let started = std::time::Instant::now();
+    let error =
+        spec::fetch(&format!("{url}/openapi.json"), Duration::from_millis(700)).unwrap_err();
+    assert!(matches!(error, Error::Download { .. }), "{error}");
+    assert!(error.to_string().contains("timed out"), "{error}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn the_download_follows_its_own_redirect_policy() {
+    // A server that redirects to itself without end: the policy that also
+    // refuses https to http stops it, in its own words.
+    let url = serve(Reply::Redirect("/again".into()));
+    let error = spec::fetch(&format!("{url}/start"), Duration::from_secs(30)).unwrap_err();
+    assert!(matches!(error, Error::Download { .. }), "{error}");
+    assert!(
+        error.to_string().contains("more than 10 redirects"),
+        "{error}"
     );
 }

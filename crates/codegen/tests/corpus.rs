@@ -73,3 +73,31 @@ fn generation_is_deterministic() {
         assert!(a.file == b.file, "{name}: output differs between runs");
     }
 }
+
+#[test]
+fn credential_query_parameters_are_secret_and_credential_headers_are_named() {
+    let (_, spec) = fixtures()
+        .into_iter()
+        .find(|(name, _)| name == "credential_parameters.json")
+        .expect("the credential_parameters fixture");
+    let out = generate(&spec, &Options::default()).unwrap();
+    let notes = &out.diagnostics.notes;
+    for expected in [
+        "the query parameter `api_key` holds a credential: it is generated as `Secret`",
+        "the query parameter `access_token` holds a credential: it is generated as `Secret`",
+        "the header parameter `x-api-key` holds a credential, but stays a `String`",
+        "the cookie parameter `session_token` holds a credential, but stays a `String`",
+    ] {
+        assert!(
+            notes.iter().any(|n| n.starts_with(expected)),
+            "{expected}: {notes:#?}"
+        );
+    }
+    let code: String = out.file.split_whitespace().collect();
+    assert!(
+        code.contains("api_key:Result<::nebius_tokenfactory_runtime::Secret,String>")
+            || code.contains("api_key:Result<nebius_tokenfactory_runtime::Secret,String>"),
+        "{}",
+        out.file
+    );
+}

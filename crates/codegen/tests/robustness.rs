@@ -19,6 +19,33 @@ fn spec(paths: Value) -> Value {
 }
 
 #[test]
+fn a_dangling_ref_generates_as_an_untyped_value_and_is_named() {
+    let mut op = ok_operation("create_chat_completion");
+    op["responses"]["200"]["content"]["application/json"]["schema"] =
+        json!({"$ref": "#/components/schemas/ChatCompletionChunk"});
+    let out = generate(
+        &spec(json!({"/v1/chat/completions": {"post": op}})),
+        &Options::default(),
+    )
+    .expect("a dangling $ref is no reason to refuse the document");
+    let named: Vec<String> = out
+        .diagnostics
+        .degraded
+        .iter()
+        .map(ToString::to_string)
+        .filter(|d| d.contains("#/components/schemas/ChatCompletionChunk"))
+        .collect();
+    assert_eq!(named.len(), 1, "{:?}", out.diagnostics.degraded);
+    assert!(
+        named[0].starts_with("#/paths/~1v1~1chat~1completions/post/responses/200/"),
+        "{named:?}"
+    );
+    // No use of a type that is never defined is left in the code.
+    assert!(!out.file.contains("ChatCompletionChunk"), "{}", out.file);
+    syn::parse_file(&out.file).expect("the generated code parses");
+}
+
+#[test]
 fn an_operation_progenitor_refuses_is_left_out_with_its_error() {
     // A path template progenitor cannot parse: an unclosed `{`.
     let out = generate(
@@ -77,7 +104,8 @@ fn documents_that_cannot_generate_are_errors() {
         let err = generate(&doc, &Options::default()).unwrap_err();
         assert!(err.to_string().starts_with(expected), "{err}");
     }
-    // A schema typify cannot generate costs that schema its type, not the
+    // A schema that cannot be generated (here: a `$ref` to nothing, which
+    // the `dangling_refs` pass names) costs that schema its type, not the
     // document its client.
     let mut broken = seed();
     broken["components"]["schemas"]["DatasetStatus"] =
@@ -92,7 +120,7 @@ fn documents_that_cannot_generate_are_errors() {
     assert_eq!(degraded.len(), 1, "{degraded:?}");
     assert!(
         degraded[0].starts_with(
-            "#/components/schemas/DatasetStatus: it is an untyped JSON value (`serde_json::Value`): progenitor cannot generate it: "
+            "#/components/schemas/DatasetStatus: generated as an untyped JSON value: its `$ref` `#/components/schemas/Nowhere` points at nothing in the document"
         ),
         "{degraded:?}"
     );

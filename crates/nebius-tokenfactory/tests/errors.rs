@@ -228,6 +228,42 @@ async fn invalid_input_sends_nothing() {
     assert!(server.received().is_empty(), "nothing may be sent");
 }
 
+#[tokio::test]
+async fn a_row_with_a_map_key_serde_json_refuses_is_invalid_input_before_a_byte_is_sent() {
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    struct Row {
+        text: String,
+        tags: std::collections::BTreeMap<Option<String>, u8>,
+    }
+    let server = ScriptedServer::start(vec![Reply::new(200, dataset_json("d"))]);
+    let c = client(&server.url).build().unwrap();
+    // Far more than is sent whole, with the bad row deep inside: a body
+    // written while it is sent would have sent megabytes by then.
+    let mut rows: Vec<Row> = (0..50_000)
+        .map(|i| Row {
+            text: format!("{i:>64}"),
+            tags: [(Some("a".to_string()), 1)].into(),
+        })
+        .collect();
+    rows[40_000].tags.insert(None, 2);
+    let err = c
+        .datasets()
+        .upload("d", "/f", &rows)
+        .send()
+        .await
+        .unwrap_err();
+    let Error::InvalidInput(invalid) = &err else {
+        panic!("{}: {err:?}", err.kind())
+    };
+    let lines: Vec<String> = invalid.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    // Found by the check before the call, which names the row as a row;
+    // not while the body was being written.
+    assert_eq!(invalid.problems()[0].row, Some(40_000), "{lines:?}");
+    assert!(lines[0].contains("key must be a string"), "{lines:?}");
+    assert!(server.received().is_empty(), "nothing may be sent");
+}
+
 #[test]
 fn configuration_errors_say_what_to_do() {
     let err = nebius_tokenfactory::Client::builder().build().unwrap_err();

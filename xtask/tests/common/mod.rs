@@ -60,6 +60,13 @@ pub enum Reply {
     With(&'static str, Vec<u8>),
     /// Reads the request and never answers (until the process ends).
     Hang,
+    /// Answers `302 Found` to this address.
+    Redirect(String),
+    /// Answers `200 OK` with a body that never ends (no length; the
+    /// connection stays open while it is read).
+    Endless,
+    /// Answers `200 OK` with a body of one byte every 100 ms, without end.
+    Trickle,
 }
 
 /// Serves `reply` on 127.0.0.1 in a background thread; returns the base URL.
@@ -89,6 +96,23 @@ pub fn serve(reply: Reply) -> String {
                         let _ = stream.write_all(&body);
                     }
                     Reply::Hang => thread::sleep(Duration::from_secs(60)),
+                    Reply::Redirect(location) => {
+                        let head = format!(
+                            "HTTP/1.1 302 Found\r\nlocation: {location}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                        );
+                        let _ = stream.write_all(head.as_bytes());
+                    }
+                    Reply::Endless => {
+                        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n{");
+                        let block = vec![b' '; 64 * 1024];
+                        while stream.write_all(&block).is_ok() {}
+                    }
+                    Reply::Trickle => {
+                        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n");
+                        while stream.write_all(b" ").is_ok() {
+                            thread::sleep(Duration::from_millis(100));
+                        }
+                    }
                 }
             });
         }

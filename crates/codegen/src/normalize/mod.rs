@@ -13,6 +13,7 @@ pub mod visit;
 
 mod component_names;
 mod const_enum;
+mod dangling_refs;
 pub mod defaults;
 mod enums;
 mod examples;
@@ -55,7 +56,8 @@ pub struct Pass {
 
 /// The passes, in the order they run.
 ///
-/// The order matters in a few places: `nullable` runs before the passes
+/// The order matters in a few places: `dangling_refs` runs first, so that
+/// no pass follows a reference to nothing; `nullable` runs before the passes
 /// that look at a schema's `type`; `mixed_enums` after `const_enum`, whose
 /// one-value enums it must see; `operation_names` before `request_bodies`,
 /// which names bodies after operations; `secrets` after `nullable`, so that
@@ -66,6 +68,7 @@ pub struct Pass {
 /// `server_defaults` and then `defaults` last among schema rewrites, since
 /// the second checks the defaults left against them.
 pub const PASSES: &[Pass] = &[
+    Pass { name: "dangling_refs", why: "progenitor generates a `$ref` to a missing component as an undefined type, and the crate does not build; make it an untyped value and name it", run: dangling_refs::run },
     Pass { name: "version", why: "progenitor reads OpenAPI 3.0.x only; relabel 3.1 and drop 3.1-only fields, naming the webhooks", run: version::run },
     Pass { name: "keywords", why: "boolean schemas and 2020-12 keywords have no 3.0 form", run: keywords::run },
     Pass { name: "nullable", why: "3.0 has no null type; progenitor panics on `{type: 'null'}`", run: nullable::run },

@@ -20,6 +20,21 @@
 //! unless its last word is `id` or `ids` (`s3_key_id` names a key; it
 //! unlocks nothing). A bare `token` does not count: in this API tokens are
 //! units of text (`max_tokens`, `stop_token`).
+//!
+//! # Parameters
+//!
+//! A query, header or cookie parameter whose inline schema is a string is
+//! a credential by the same rule, applied to its name (`api_key`,
+//! `access_token`, `x-api-key`, `session_token`); in a header or a cookie,
+//! which carry no text to generate, a bare `token` and `authorization`
+//! count too.
+//!
+//! Only query parameters become `Secret`: progenitor sends a query value
+//! through `Serialize`, which `Secret` writes in plain. It sends a header
+//! value (and so a cookie, which travels as a header until the runtime
+//! moves it) as `value.to_string()`, which for `Secret` is its redaction:
+//! the request would carry `[REDACTED]`. Such parameters stay strings, and
+//! a note names each one.
 
 use super::{visit, Diagnostics};
 use crate::Error;
@@ -49,7 +64,105 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
             "`{name}` holds a credential: it is generated as `Secret`"
         ));
     }
+    let mut parameters = Parameters::default();
+    for_each_parameter(doc, &mut |param| parameters.visit(param));
+    for names in [&mut parameters.marked, &mut parameters.kept] {
+        names.sort();
+        names.dedup();
+    }
+    for name in parameters.marked {
+        diagnostics.note(format!(
+            "the {name} holds a credential: it is generated as `Secret`"
+        ));
+    }
+    for name in parameters.kept {
+        diagnostics.note(format!(
+            "the {name} holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts"
+        ));
+    }
     Ok(())
+}
+
+/// The credential parameters found: `query parameter `api_key``, ….
+#[derive(Default)]
+struct Parameters {
+    /// Marked for `Secret`.
+    marked: Vec<String>,
+    /// Credentials left as strings (headers and cookies).
+    kept: Vec<String>,
+}
+
+impl Parameters {
+    fn visit(&mut self, param: &mut Value) {
+        let Some(param) = param.as_object_mut() else {
+            return;
+        };
+        let text = |key: &str| {
+            param
+                .get(key)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (name, location) = (text("name"), text("in"));
+        if !is_credential_parameter(&name, &location) {
+            return;
+        }
+        let label = format!("{location} parameter `{name}`");
+        let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {
+            return;
+        };
+        // A `$ref`'d schema is shared with other uses; only inline strings.
+        if !is_string(schema) {
+            return;
+        }
+        if location == "query" {
+            mark(schema);
+            self.marked.push(label);
+        } else {
+            self.kept.push(label);
+        }
+    }
+}
+
+/// Whether a parameter `name` sent `location` (`query`, `header`,
+/// `cookie`) holds a credential: the module docs' rule.
+pub fn is_credential_parameter(name: &str, location: &str) -> bool {
+    match location {
+        "query" => is_credential_name(name),
+        "header" | "cookie" => {
+            is_credential_name(name)
+                || matches!(
+                    words(name).as_slice(),
+                    [only] if only == "token" || only == "authorization"
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Calls `f` on every parameter object of `doc`: those of path items, of
+/// operations, and of `components.parameters`.
+fn for_each_parameter(doc: &mut Value, f: &mut dyn FnMut(&mut Value)) {
+    let mut each = |list: Option<&mut Value>| {
+        if let Some(list) = list.and_then(Value::as_array_mut) {
+            list.iter_mut().for_each(&mut *f);
+        }
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            each(item.get_mut("parameters"));
+            for method in visit::METHODS {
+                each(item.get_mut(method).and_then(|op| op.get_mut("parameters")));
+            }
+        }
+    }
+    if let Some(components) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        components.values_mut().for_each(&mut *f);
+    }
 }
 
 fn is_string(prop: &Map<String, Value>) -> bool {
@@ -121,6 +234,7 @@ fn words(name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::testing::on_doc;
     use serde_json::json;
 
     #[test]
@@ -176,5 +290,63 @@ mod tests {
             })
         );
         assert_eq!(diagnostics.notes.len(), 3);
+    }
+
+    #[test]
+    fn credential_parameters_in_the_query_become_secret_and_headers_are_named() {
+        let string = json!({"type": "string", "minLength": 8});
+        let doc = json!({
+            "paths": {"/a": {
+                "parameters": [{"name": "password", "in": "query", "schema": string}],
+                "get": {"parameters": [
+                    {"name": "api_key", "in": "query", "schema": string},
+                    {"name": "access_token", "in": "query", "required": true, "schema": {"type": "string", "nullable": true}},
+                    {"name": "x-api-key", "in": "header", "schema": string},
+                    {"name": "Authorization", "in": "header", "schema": string},
+                    {"name": "session_token", "in": "cookie", "schema": string},
+                    {"name": "token", "in": "cookie", "schema": string},
+                    {"name": "max_tokens", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "token", "in": "query", "schema": string},
+                    {"name": "key_id", "in": "query", "schema": string},
+                    {"name": "api_key", "in": "path", "required": true, "schema": string},
+                    {"name": "shared_secret", "in": "query", "schema": {"$ref": "#/components/schemas/S"}}
+                ]}
+            }},
+            "components": {"parameters": {
+                "ApiKey": {"name": "apiKey", "in": "query", "schema": string}
+            }}
+        });
+        let (doc, diagnostics) = on_doc(run, doc);
+        let secret = json!({"type": "string", "format": "password"});
+        let params = &doc["paths"]["/a"]["get"]["parameters"];
+        assert_eq!(doc["paths"]["/a"]["parameters"][0]["schema"], secret);
+        assert_eq!(params[0]["schema"], secret);
+        assert_eq!(
+            params[1]["schema"],
+            json!({"type": "string", "nullable": true, "format": "password"})
+        );
+        assert_eq!(doc["components"]["parameters"]["ApiKey"]["schema"], secret);
+        // Headers and cookies stay strings, and so does what is no credential.
+        for i in 2..=10 {
+            assert_eq!(params[i]["schema"]["format"], Value::Null, "{}", params[i]);
+        }
+        assert_eq!(params[9]["schema"], string, "a path parameter");
+        assert_eq!(
+            params[10]["schema"],
+            json!({"$ref": "#/components/schemas/S"})
+        );
+        assert_eq!(
+            diagnostics.notes,
+            [
+                "the query parameter `access_token` holds a credential: it is generated as `Secret`",
+                "the query parameter `apiKey` holds a credential: it is generated as `Secret`",
+                "the query parameter `api_key` holds a credential: it is generated as `Secret`",
+                "the query parameter `password` holds a credential: it is generated as `Secret`",
+                "the cookie parameter `session_token` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
+                "the cookie parameter `token` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
+                "the header parameter `Authorization` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
+                "the header parameter `x-api-key` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
+            ]
+        );
     }
 }

@@ -10,7 +10,7 @@
 //! servers that need a `Content-Length` and for bodies no longer than
 //! [`SMALL`], which a stream would only slow down.
 
-use super::progress::Chunk;
+use super::progress::{Chunk, Piece};
 use bytes::{BufMut, Bytes, BytesMut};
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -61,14 +61,15 @@ impl UploadFields<'_> {
 const TAIL: &[u8] = b"]}";
 
 /// Writes the body into `chunks`, until the rows end or the request stops
-/// reading. A row that serde_json cannot write (which the pre-pass does
-/// not foresee) ends the body with an error, so the request is aborted
-/// with its body incomplete.
+/// reading. A row that serde_json cannot write (which the pre-pass should
+/// have refused) ends the body with an error, so the request is aborted
+/// with its body incomplete, and comes back as `Err`, naming the row, for
+/// the call to report as invalid input.
 pub(crate) async fn produce<R: Serialize>(
     fields: &UploadFields<'_>,
     rows: &[R],
     chunks: mpsc::Sender<Chunk>,
-) {
+) -> Result<(), String> {
     // One arena for the chunks: each is split off it, and once the
     // connection has written and dropped the earlier ones, `reserve` takes
     // their room back instead of allocating anew.
@@ -79,21 +80,33 @@ pub(crate) async fn produce<R: Serialize>(
             buf.put_u8(b',');
         }
         if let Err(e) = serde_json::to_writer((&mut buf).writer(), row) {
-            let error = std::io::Error::other(format!("row {index} cannot be written: {e}"));
-            let _ = chunks.send(Err(error)).await;
-            return;
+            let message = format!("row {index} cannot be written: {e}");
+            // Without waiting for room: if there is none, dropping the
+            // sender aborts the body all the same.
+            let _ = chunks.try_send(Err(std::io::Error::other(message.clone())));
+            return Err(message);
         }
         if buf.len() >= CHUNK {
-            let chunk = Ok((buf.split().freeze(), index + 1));
-            if chunks.send(chunk).await.is_err() {
+            let piece = Piece {
+                bytes: buf.split().freeze(),
+                rows: index + 1,
+                last: false,
+            };
+            if chunks.send(Ok(piece)).await.is_err() {
                 // The request ended (an error, or an answer before the body).
-                return;
+                return Ok(());
             }
             buf.reserve(CHUNK + CHUNK / 4);
         }
     }
     buf.extend_from_slice(TAIL);
-    let _ = chunks.send(Ok((buf.freeze(), rows.len()))).await;
+    let piece = Piece {
+        bytes: buf.freeze(),
+        rows: rows.len(),
+        last: true,
+    };
+    let _ = chunks.send(Ok(piece)).await;
+    Ok(())
 }
 
 /// The whole body in one buffer, grown as the rows are written: what the
@@ -153,13 +166,14 @@ mod tests {
             let mut body = Vec::new();
             let mut marks = Vec::new();
             while let Some(chunk) = rx.recv().await {
-                let (bytes, rows) = chunk.unwrap();
-                body.extend_from_slice(&bytes);
-                marks.push(rows);
+                let piece = chunk.unwrap();
+                body.extend_from_slice(&piece.bytes);
+                marks.push(piece.rows);
             }
             (body, marks)
         };
-        let ((body, marks), ()) = tokio::join!(collect, produce(&fields, rows, tx));
+        let ((body, marks), written) = tokio::join!(collect, produce(&fields, rows, tx));
+        written.unwrap();
         (body, marks)
     }
 
@@ -217,6 +231,7 @@ mod tests {
             drop(rx);
         };
         // Ends, rather than waiting for a reader forever.
-        tokio::join!(read_one, produce(&fields, &rows, tx));
+        let ((), written) = tokio::join!(read_one, produce(&fields, &rows, tx));
+        assert_eq!(written, Ok(()));
     }
 }

@@ -134,4 +134,80 @@ mod tests {
         assert_eq!(err.problems().len(), 1, "{err}");
         assert!(err.problems()[0].to_string().starts_with("row 1"), "{err}");
     }
+
+    /// Map keys serde_json refuses, each in an otherwise fine typed row: the
+    /// check refuses the row, naming it, as serde_json would while sending.
+    #[test]
+    fn typed_rows_with_map_keys_serde_json_refuses_are_refused() {
+        use std::collections::{BTreeMap, HashMap};
+
+        /// A map whose one key is a NaN, which serde_json cannot write.
+        struct NanKey;
+        impl Serialize for NanKey {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry(&f64::NAN, &1)?;
+                map.end()
+            }
+        }
+        #[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
+        enum Key {
+            Tagged(u8),
+        }
+        #[derive(Serialize)]
+        struct Row<M> {
+            text: &'static str,
+            tags: M,
+        }
+        fn refused<M: Serialize>(tags: M) -> Vec<String> {
+            let schema = DatasetSchema::new().column("text", ColumnType::String);
+            let rows = [Row { text: "b", tags }];
+            let err = check_upload("n", "/f", &schema, &rows, RowCheck::NullsOnly).unwrap_err();
+            let lines: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+            // serde_json refuses the same row.
+            assert!(serde_json::to_vec(&rows[0]).is_err());
+            lines
+        }
+        let cases = [
+            refused(HashMap::from([((1u8, 2u8), 1)])),
+            refused(BTreeMap::from([(None::<String>, 1)])),
+            refused(BTreeMap::from([((), 1)])),
+            refused(BTreeMap::from([(Key::Tagged(1), 1)])),
+            refused(BTreeMap::from([(serde_bytes_key(), 1)])),
+            refused(NanKey),
+        ];
+        for lines in cases {
+            assert_eq!(lines.len(), 1, "{lines:?}");
+            assert!(lines[0].starts_with("row 0: "), "{lines:?}");
+        }
+        // What serde_json writes as keys passes: numbers, booleans, chars.
+        let schema = DatasetSchema::new().column("text", ColumnType::String);
+        let rows = [Row {
+            text: "a",
+            tags: (
+                BTreeMap::from([(1u8, 1)]),
+                BTreeMap::from([(true, 1)]),
+                BTreeMap::from([(u128::MAX, 1)]),
+                BTreeMap::from([('c', 1)]),
+                BTreeMap::from([(Some("k"), 1)]),
+            ),
+        }];
+        serde_json::to_vec(&rows[0]).unwrap();
+        check_upload("n", "/f", &schema, &rows, RowCheck::NullsOnly).unwrap();
+    }
+
+    /// A key that serialises as bytes.
+    fn serde_bytes_key() -> BytesKey {
+        BytesKey
+    }
+
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    struct BytesKey;
+
+    impl Serialize for BytesKey {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(b"k")
+        }
+    }
 }

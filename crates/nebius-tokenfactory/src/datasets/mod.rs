@@ -267,8 +267,24 @@ impl<'c, 'r, R: Serialize> Upload<'c, 'r, R> {
                 async move {
                     let request = request?;
                     let send = transport.send_json::<Dataset>(request, &CREATE_DATASET);
-                    let (sent, ()) = tokio::join!(send, body::produce(fields, rows, chunks));
-                    sent
+                    let produce = body::produce(fields, rows, chunks);
+                    tokio::pin!(send, produce);
+                    tokio::select! {
+                        // The server answered first (a 401, a 413, a 429
+                        // before reading the body): its answer is the
+                        // outcome, and the writer is dropped, which aborts
+                        // the rest of the body instead of waiting for a
+                        // server that may never read it.
+                        sent = &mut send => sent,
+                        written = &mut produce => match written {
+                            Ok(()) => send.await,
+                            // A row serde_json refuses: the input is at
+                            // fault, not the connection, so no retry.
+                            Err(unwritable) => {
+                                Err(progenitor_client::Error::InvalidRequest(unwritable))
+                            }
+                        },
+                    }
                 }
             })
             .await

@@ -11,10 +11,11 @@
 //! writing the rows, and nothing is sent before every row has passed.
 //!
 //! Errors that the row's own `Serialize` raises come out here as they would
-//! while sending. What serde_json alone refuses (a map key that is not a
-//! string or a number) is not foreseen: such a row ends the upload while
-//! its body is being sent, which leaves the body incomplete, so the server
-//! creates nothing.
+//! while sending, and so do map keys serde_json refuses ([`KeyText`] takes
+//! the keys serde_json takes and refuses the others: `None`, `()`, bytes, a
+//! sequence, a map, a struct, a tuple, an enum variant holding data, a
+//! non-finite float), so such a row is refused as invalid input before a
+//! byte is sent, instead of ending the upload part-way.
 
 use super::schema::Column;
 use serde::ser::{self, Serialize};
@@ -414,8 +415,25 @@ impl ser::SerializeStructVariant for Compound<'_> {
 }
 
 /// A map key as text, when it is a string (the only keys that name
-/// columns); `None` for any other key.
+/// columns); `None` for any other key serde_json writes (a number, a
+/// boolean); an error for a key serde_json refuses, as it would refuse it.
 struct KeyText;
+
+/// The error for a map key serde_json cannot write.
+fn refused_key(what: &str) -> Error {
+    Error(format!("key must be a string, and this map key is {what}"))
+}
+
+/// The error for a float map key serde_json cannot write.
+fn float_key(finite: bool) -> Result<Option<String>, Error> {
+    if finite {
+        Ok(None)
+    } else {
+        Err(Error(
+            "float key must be finite, and this one is not".into(),
+        ))
+    }
+}
 
 impl ser::Serializer for KeyText {
     type Ok = Option<String>;
@@ -479,48 +497,56 @@ impl ser::Serializer for KeyText {
     fn serialize_u64(self, _: u64) -> Result<Self::Ok, Error> {
         Ok(None)
     }
-    fn serialize_f32(self, _: f32) -> Result<Self::Ok, Error> {
+    fn serialize_i128(self, _: i128) -> Result<Self::Ok, Error> {
         Ok(None)
     }
-    fn serialize_f64(self, _: f64) -> Result<Self::Ok, Error> {
+    fn serialize_u128(self, _: u128) -> Result<Self::Ok, Error> {
         Ok(None)
+    }
+    fn serialize_f32(self, v: f32) -> Result<Self::Ok, Error> {
+        float_key(v.is_finite())
+    }
+    fn serialize_f64(self, v: f64) -> Result<Self::Ok, Error> {
+        float_key(v.is_finite())
     }
     fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, Error> {
-        Ok(None)
+        Err(refused_key("bytes"))
     }
     fn serialize_none(self) -> Result<Self::Ok, Error> {
-        Ok(None)
+        Err(refused_key("None"))
     }
     fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Self::Ok, Error> {
         v.serialize(self)
     }
     fn serialize_unit(self) -> Result<Self::Ok, Error> {
-        Ok(None)
+        Err(refused_key("()"))
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, Error> {
-        Ok(None)
+    fn serialize_unit_struct(self, name: &'static str) -> Result<Self::Ok, Error> {
+        Err(refused_key(&format!("the unit struct {name}")))
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         _: u32,
-        _: &'static str,
+        variant: &'static str,
         _: &T,
     ) -> Result<Self::Ok, Error> {
-        Ok(None)
+        Err(refused_key(&format!(
+            "the variant {name}::{variant}, which holds data"
+        )))
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(Error("a map key that is a sequence".into()))
+        Err(refused_key("a sequence"))
     }
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(Error("a map key that is a tuple".into()))
+        Err(refused_key("a tuple"))
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(Error("a map key that is a tuple".into()))
+        Err(refused_key("a tuple"))
     }
     fn serialize_tuple_variant(
         self,
@@ -529,13 +555,13 @@ impl ser::Serializer for KeyText {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(Error("a map key that is a tuple".into()))
+        Err(refused_key("a tuple"))
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Err(Error("a map key that is a map".into()))
+        Err(refused_key("a map"))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Error> {
-        Err(Error("a map key that is a struct".into()))
+        Err(refused_key("a struct"))
     }
     fn serialize_struct_variant(
         self,
@@ -544,7 +570,7 @@ impl ser::Serializer for KeyText {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(Error("a map key that is a struct".into()))
+        Err(refused_key("a struct"))
     }
 }
 

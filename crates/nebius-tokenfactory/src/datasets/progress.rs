@@ -9,9 +9,20 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::mpsc;
 
-/// A chunk of the body and the number of rows written up to its end, or
-/// the error that ends the body.
-pub(crate) type Chunk = Result<(Bytes, usize), std::io::Error>;
+/// A piece of the body, or the error that ends the body.
+pub(crate) type Chunk = Result<Piece, std::io::Error>;
+
+/// A piece of the body as the writer sends it.
+#[derive(Debug)]
+pub(crate) struct Piece {
+    /// Its bytes.
+    pub bytes: Bytes,
+    /// The rows written up to its end.
+    pub rows: usize,
+    /// Whether it ends the body. A body whose writer stops before its last
+    /// piece ends with an error, never as if it were whole.
+    pub last: bool,
+}
 
 /// How far an upload has got: what the connection has taken of the body.
 ///
@@ -47,6 +58,8 @@ pub(crate) struct RowsBody {
     chunks: mpsc::Receiver<Chunk>,
     progress: Progress,
     observer: Option<Observer>,
+    /// Whether the last piece has come.
+    ended: bool,
 }
 
 impl RowsBody {
@@ -64,6 +77,7 @@ impl RowsBody {
                 ..Progress::default()
             },
             observer,
+            ended: false,
         }
     }
 }
@@ -82,17 +96,62 @@ impl Stream for RowsBody {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         match this.chunks.poll_recv(cx) {
-            Poll::Ready(Some(Ok((bytes, rows)))) => {
-                this.progress.rows_sent = rows;
-                this.progress.bytes_sent += bytes.len() as u64;
+            Poll::Ready(Some(Ok(piece))) => {
+                this.ended = piece.last;
+                this.progress.rows_sent = piece.rows;
+                this.progress.bytes_sent += piece.bytes.len() as u64;
                 if let Some(observer) = &this.observer {
                     observer(&this.progress);
                 }
-                Poll::Ready(Some(Ok(bytes)))
+                Poll::Ready(Some(Ok(piece.bytes)))
             }
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
-            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(None) if this.ended => Poll::Ready(None),
+            // The writer was dropped (the call ended, on an answer or an
+            // error) before the end: the body is aborted, not ended short.
+            Poll::Ready(None) => Poll::Ready(Some(Err(std::io::Error::other(
+                "the upload's body stopped before its end",
+            )))),
             Poll::Pending => Poll::Pending,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn next(body: &mut RowsBody) -> Option<Result<Bytes, std::io::Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *body).poll_next(cx)).await
+    }
+
+    fn piece(text: &'static str, last: bool) -> Chunk {
+        Ok(Piece {
+            bytes: Bytes::from_static(text.as_bytes()),
+            rows: 1,
+            last,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_body_ends_after_its_last_piece_and_fails_if_the_writer_stops_first() {
+        let (tx, rx) = mpsc::channel(4);
+        let mut body = RowsBody::new(rx, 1, 1, None);
+        tx.send(piece("{", false)).await.unwrap();
+        tx.send(piece("}", true)).await.unwrap();
+        drop(tx);
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "{");
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "}");
+        assert!(next(&mut body).await.is_none());
+
+        // The writer dropped part-way (the call ended on an early answer):
+        // the body is aborted, never ended as if it were whole.
+        let (tx, rx) = mpsc::channel(4);
+        let mut body = RowsBody::new(rx, 2, 1, None);
+        tx.send(piece("{", false)).await.unwrap();
+        drop(tx);
+        assert_eq!(next(&mut body).await.unwrap().unwrap(), "{");
+        let err = next(&mut body).await.unwrap().unwrap_err();
+        assert_eq!(err.to_string(), "the upload's body stopped before its end");
     }
 }
