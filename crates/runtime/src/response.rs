@@ -295,6 +295,7 @@ fn redirect_message(headers: &HeaderMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
     use reqwest::header::HeaderValue;
 
     fn call() -> Call {
@@ -562,5 +563,30 @@ mod tests {
             "the API answered 307: a redirect to https://elsewhere.example/x was not followed: \
              it would resend the request body to another origin, or downgrade https to http"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any status and any body (JSON of the shapes APIs answer in, or
+        /// bytes) becomes an error without a panic, its message within
+        /// its bound and never quoting the key.
+        #[test]
+        fn any_error_body_decodes_within_bounds(
+            status in 400u16..600,
+            body in proptest::prop_oneof![
+                proptest::prelude::any::<String>(),
+                "[a-z ]{0,3000}".prop_map(|m| format!("{{\"error\": {{\"message\": \"{m} sk-testkey\", \"type\": \"t\"}}}}")),
+                "[a-z ]{0,3000}".prop_map(|m| format!("{{\"detail\": [{{\"loc\": [\"body\"], \"msg\": \"{m}\", \"type\": \"x\"}}]}}")),
+                "[a-z ]{0,3000}".prop_map(|m| format!("{{\"title\": \"{m}\", \"detail\": \"{m}\", \"status\": 400}}")),
+            ],
+        ) {
+            let err = error(status, &body, &[]);
+            let text = err.to_string();
+            proptest::prop_assert!(!text.contains("sk-testkey"), "{text}");
+            // The message, its type and code, and the status and request id
+            // around it: a few times the message bound at most.
+            proptest::prop_assert!(text.len() <= 4 * MAX_MESSAGE, "{} bytes", text.len());
+        }
     }
 }
