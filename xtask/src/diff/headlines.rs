@@ -14,7 +14,7 @@
 //! - **Deprecated:** operations, parameters, schemas and properties of
 //!   schemas that became `deprecated: true`.
 
-use super::operations::{method_names, operations};
+use super::operations::{method_names, operations, template};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 
@@ -202,24 +202,6 @@ impl Headlines {
 fn newly(old: &Value, new: &Value) -> bool {
     let flag = |v: &Value| v.get("deprecated") == Some(&Value::Bool(true));
     flag(new) && !flag(old)
-}
-
-/// A path with its parameters' names blanked.
-fn template(path: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                inside = true;
-                out.push_str("{}");
-            }
-            '}' => inside = false,
-            _ if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// An operation's parameters: (name, location, the parameter).

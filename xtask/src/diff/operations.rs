@@ -29,7 +29,7 @@ pub fn operations(doc: &Value) -> Vec<(&str, &'static str, &Value)> {
 
 /// A path with its parameter names blanked, so that renaming `{id}` to
 /// `{dataset_id}` still matches the same operation.
-fn template(path: &str) -> String {
+pub(crate) fn template(path: &str) -> String {
     let mut out = String::new();
     let mut inside = false;
     for c in path.chars() {

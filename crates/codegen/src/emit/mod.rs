@@ -58,6 +58,22 @@ pub const ALLOWED_LINTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// `X` of a type written `…::Name<X>` (`Option<X>`, `Vec<X>`, `Box<X>`).
+pub(crate) fn generic_of<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
+        _ => None,
+    }
+}
+
 /// Parses generated tokens as a file, to edit them.
 pub(crate) fn parse(tokens: TokenStream) -> Result<syn::File, Error> {
     syn::parse2(tokens).map_err(|e| Error::Generation(format!("unparsable output: {e}")))

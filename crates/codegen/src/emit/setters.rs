@@ -25,6 +25,7 @@
 //! sent, as typify and progenitor do, so a chain of setters stays a chain.
 //! The `body` setter of an operation is left as progenitor wrote it.
 
+use super::generic_of;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashSet;
@@ -237,21 +238,6 @@ fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
 
 fn vec_item(ty: &syn::Type) -> Option<&syn::Type> {
     generic_of(ty, "Vec")
-}
-
-fn generic_of<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) if args.args.len() == 1 => Some(t),
-        _ => None,
-    }
 }
 
 const INTEGERS: &[&str] = &[

@@ -23,6 +23,7 @@
 //!   `try_from` by hand. A type that two variants hold gets none of these,
 //!   as typify does for its own conversions.
 
+use super::generic_of;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::{HashMap, HashSet};
@@ -295,21 +296,6 @@ fn named(ty: &syn::Type, union: &str, one_value: &HashMap<String, String>) -> Op
         return None;
     }
     Some(rest.to_string())
-}
-
-fn generic_of<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    }
 }
 
 /// The conversions `union` gets: from strings, lists of strings, and the
