@@ -88,9 +88,10 @@ impl Transport {
             if let Some(build) = build.take() {
                 request = build().map(Some);
             }
-            // The last request is sent as it is; earlier ones as copies,
-            // kept for the retries. Without a copy (a stream body), there
-            // is no retry.
+            // Each attempt sends a copy; the request is kept for the
+            // retries. A request that cannot be copied (a stream body) is
+            // sent once: the call makes no second attempt, and a failure
+            // comes back as it is, not as a retry that cannot be sent.
             let this = match &mut request {
                 Err(e) => Err(std::mem::replace(
                     e,
@@ -98,11 +99,14 @@ impl Transport {
                 )),
                 Ok(slot) => match slot.as_ref().and_then(reqwest::Request::try_clone) {
                     Some(copy) => Ok(copy),
-                    None => slot.take().ok_or_else(|| {
-                        progenitor_client::Error::InvalidRequest(
-                            "the request body is a stream, which cannot be sent again".into(),
-                        )
-                    }),
+                    None => slot
+                        .take()
+                        .inspect(|_| scope::forbid_retries())
+                        .ok_or_else(|| {
+                            progenitor_client::Error::InvalidRequest(
+                                "the request body is a stream, which cannot be sent again".into(),
+                            )
+                        }),
                 },
             };
             let attempt = this.map(&mut send);
@@ -171,7 +175,7 @@ impl Transport {
             };
             span.record("attempt", call.attempts);
             scope::record_attempt(retry);
-            let (error, failure, headers) =
+            let (mut error, failure, headers) =
                 match tokio::time::timeout(timeout, Box::pin(attempt())).await {
                     Ok(Ok(value)) => {
                         record_response(span, value.status().as_u16(), value.headers());
@@ -206,6 +210,23 @@ impl Transport {
             // sent: the next attempt writes it again, and goes there. Not
             // a retry, and no wait.
             if scope::take_redirected() && redirects < crate::redirect::MAX_REDIRECTS {
+                // A body sent once (a stream, a reader) cannot follow it:
+                // the redirect is the answer, saying why.
+                if scope::single_attempt() {
+                    if let Error::Api { message, .. } = &mut error {
+                        let target = scope::redirect()
+                            .map(|mut url| {
+                                url.set_query(None);
+                                url.set_fragment(None);
+                                format!(" to {url}")
+                            })
+                            .unwrap_or_default();
+                        *message = format!(
+                            "a redirect{target} was not followed: the request body is read once (a stream or a reader) and cannot be sent again"
+                        );
+                    }
+                    return Err(error);
+                }
                 redirects += 1;
                 continue;
             }
