@@ -75,7 +75,7 @@ fn generation_is_deterministic() {
 }
 
 #[test]
-fn credential_query_parameters_are_secret_and_credential_headers_are_named() {
+fn credential_parameters_are_secret_and_headers_send_them_in_plain() {
     let (_, spec) = fixtures()
         .into_iter()
         .find(|(name, _)| name == "credential_parameters.json")
@@ -85,8 +85,8 @@ fn credential_query_parameters_are_secret_and_credential_headers_are_named() {
     for expected in [
         "the query parameter `api_key` holds a credential: it is generated as `Secret`",
         "the query parameter `access_token` holds a credential: it is generated as `Secret`",
-        "the header parameter `x-api-key` holds a credential, but stays a `String`",
-        "the cookie parameter `session_token` holds a credential, but stays a `String`",
+        "the header parameter `x-api-key` holds a credential: it is generated as `Secret`",
+        "the cookie parameter `session_token` holds a credential: it is generated as `Secret`",
     ] {
         assert!(
             notes.iter().any(|n| n.starts_with(expected)),
@@ -97,6 +97,13 @@ fn credential_query_parameters_are_secret_and_credential_headers_are_named() {
     assert!(
         code.contains("api_key:Result<::nebius_tokenfactory_runtime::Secret,String>")
             || code.contains("api_key:Result<nebius_tokenfactory_runtime::Secret,String>"),
+        "{}",
+        out.file
+    );
+    // A header credential goes through `Secret::header_value`, never its
+    // redacted `to_string()`.
+    assert!(
+        code.contains(r#"header_map.append("x-api-key",x_api_key.header_value()?);"#),
         "{}",
         out.file
     );

@@ -38,6 +38,20 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// The credential as an HTTP header value, marked sensitive (so that
+    /// it never follows a redirect to another origin, and never prints);
+    /// within a call, it is also remembered and scrubbed from what the
+    /// server sends back. Generated code sends a credential header or
+    /// cookie parameter through it.
+    pub fn header_value(
+        &self,
+    ) -> Result<reqwest::header::HeaderValue, reqwest::header::InvalidHeaderValue> {
+        crate::scope::remember_secret(self);
+        let mut value = reqwest::header::HeaderValue::from_str(&self.0)?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
 }
 
 impl fmt::Debug for Secret {

@@ -11,6 +11,7 @@ pub(crate) mod mocks;
 pub mod open_enum;
 mod repairs;
 pub mod runtime;
+pub(crate) mod secret_parameters;
 pub(crate) mod setters;
 pub(crate) mod shapes;
 pub(crate) mod unions;

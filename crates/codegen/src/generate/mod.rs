@@ -155,6 +155,7 @@ fn run(
         &mut diagnostics.notes,
     )?;
     let mut mock = emit::parse(out.mock)?;
+    emit::secret_parameters::send_in_plain(&mut client, &mut mock);
     emit::repair_mock(&mut mock, &deep_objects);
     emit::mocks::streams_and_forms(&mut mock, &client, &doc, &shapes)?;
     let exemplars = emit::exemplars::emit(&doc, &client, &shapes, &runtime);

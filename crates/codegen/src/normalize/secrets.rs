@@ -29,12 +29,12 @@
 //! which carry no text to generate, a bare `token` and `authorization`
 //! count too.
 //!
-//! Only query parameters become `Secret`: progenitor sends a query value
-//! through `Serialize`, which `Secret` writes in plain. It sends a header
-//! value (and so a cookie, which travels as a header until the runtime
-//! moves it) as `value.to_string()`, which for `Secret` is its redaction:
-//! the request would carry `[REDACTED]`. Such parameters stay strings, and
-//! a note names each one.
+//! Each becomes `Secret`. progenitor sends a query value through
+//! `Serialize`, which `Secret` writes in plain (and remembers, for the
+//! scrubbing); it sends a header value (a cookie travels as a header until
+//! the runtime moves it) as `value.to_string()`, which for `Secret` is its
+//! redaction, so the `secret_parameters` emitter sends those through
+//! `Secret::header_value` instead: the value in plain, marked sensitive.
 
 use super::{visit, Diagnostics};
 use crate::Error;
@@ -66,18 +66,11 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
     }
     let mut parameters = Parameters::default();
     for_each_parameter(doc, &mut |param| parameters.visit(param));
-    for names in [&mut parameters.marked, &mut parameters.kept] {
-        names.sort();
-        names.dedup();
-    }
+    parameters.marked.sort();
+    parameters.marked.dedup();
     for name in parameters.marked {
         diagnostics.note(format!(
             "the {name} holds a credential: it is generated as `Secret`"
-        ));
-    }
-    for name in parameters.kept {
-        diagnostics.note(format!(
-            "the {name} holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts"
         ));
     }
     Ok(())
@@ -88,8 +81,6 @@ pub fn run(doc: &mut Value, diagnostics: &mut Diagnostics) -> Result<(), Error> 
 struct Parameters {
     /// Marked for `Secret`.
     marked: Vec<String>,
-    /// Credentials left as strings (headers and cookies).
-    kept: Vec<String>,
 }
 
 impl Parameters {
@@ -116,12 +107,8 @@ impl Parameters {
         if !is_string(schema) {
             return;
         }
-        if location == "query" {
-            mark(schema);
-            self.marked.push(label);
-        } else {
-            self.kept.push(label);
-        }
+        mark(schema);
+        self.marked.push(label);
     }
 }
 
@@ -293,7 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn credential_parameters_in_the_query_become_secret_and_headers_are_named() {
+    fn credential_parameters_of_every_location_become_secret() {
         let string = json!({"type": "string", "minLength": 8});
         let doc = json!({
             "paths": {"/a": {
@@ -326,8 +313,12 @@ mod tests {
             json!({"type": "string", "nullable": true, "format": "password"})
         );
         assert_eq!(doc["components"]["parameters"]["ApiKey"]["schema"], secret);
-        // Headers and cookies stay strings, and so does what is no credential.
-        for i in 2..=10 {
+        // Headers and cookies too.
+        for i in 2..=5 {
+            assert_eq!(params[i]["schema"]["format"], "password", "{}", params[i]);
+        }
+        // What is no credential stays a string.
+        for i in 6..=10 {
             assert_eq!(params[i]["schema"]["format"], Value::Null, "{}", params[i]);
         }
         assert_eq!(params[9]["schema"], string, "a path parameter");
@@ -338,14 +329,14 @@ mod tests {
         assert_eq!(
             diagnostics.notes,
             [
+                "the cookie parameter `session_token` holds a credential: it is generated as `Secret`",
+                "the cookie parameter `token` holds a credential: it is generated as `Secret`",
+                "the header parameter `Authorization` holds a credential: it is generated as `Secret`",
+                "the header parameter `x-api-key` holds a credential: it is generated as `Secret`",
                 "the query parameter `access_token` holds a credential: it is generated as `Secret`",
                 "the query parameter `apiKey` holds a credential: it is generated as `Secret`",
                 "the query parameter `api_key` holds a credential: it is generated as `Secret`",
                 "the query parameter `password` holds a credential: it is generated as `Secret`",
-                "the cookie parameter `session_token` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
-                "the cookie parameter `token` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
-                "the header parameter `Authorization` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
-                "the header parameter `x-api-key` holds a credential, but stays a `String`: progenitor sends a header value as `to_string()`, which `Secret` redacts",
             ]
         );
     }
