@@ -112,6 +112,9 @@ pub(crate) fn emit(
             Some(stream) if stream.beside_json.is_none() => item.clone(),
             _ => successes.get(&builder).map(|t| quote!(#t)),
         };
+        // progenitor's raw `ByteStream` (a body it does not decode) has
+        // no JSON to decode an example into.
+        let decoded = decoded.filter(|ty| !quote!(#ty).to_string().ends_with("ByteStream"));
         if let Some(ty) = decoded {
             decoders.push(quote!(#id => Some(decode_as::<#ty>(json)),));
         }
