@@ -7,8 +7,9 @@
 //! emitter:
 //!
 //! - **names the variants from what they hold** (typify's `VariantN`, and
-//!   the JSON type names it gives plain values, `String` and `Array`): `Text` for a string,
-//!   `Texts` for a list of strings, `Integers` for a list of integers,
+//!   the JSON type names it gives plain values, `String` and `Array`):
+//!   `Text` for a string, `Texts` for a list of strings, `Integers` for a
+//!   list of integers,
 //!   `IntegerLists` for a list of those, `Integer`, `Number`, `Boolean`,
 //!   `Object`, `Json`; a schema's type gives its name (less the union's own
 //!   name where it starts with it), a list of one `…List`, and a one-value
