@@ -15,7 +15,7 @@ mod support;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     use nebius_tokenfactory::api::mock::MockServerExt;
     use nebius_tokenfactory::api::types::{
-        ChatCompletionMessage, ChatCompletionRequest, ChatMessageRole,
+        ChatCompletionMessage, ChatCompletionRequest, ChatMessageRole, FunctionCall, ToolCall,
     };
 
     let (client, _mock) = support::client(|server| {
@@ -32,6 +32,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })
     .await?;
 
+    // A conversation with a message of each role: the system's, the
+    // user's, the assistant's call of a tool, and the tool's answer.
     let request = ChatCompletionRequest::builder()
         .model(support::MODEL)
         .messages([
@@ -40,7 +42,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .content("You are a concise assistant."),
             ChatCompletionMessage::builder()
                 .role(ChatMessageRole::User)
-                .content("Say hello in five words."),
+                .content("Greet me in five words, in the local language."),
+            ChatCompletionMessage::builder()
+                .role(ChatMessageRole::Assistant)
+                .tool_calls([ToolCall::builder().id("call_1").function(
+                    FunctionCall::builder()
+                        .name("local_language")
+                        .arguments("{}"),
+                )]),
+            ChatCompletionMessage::builder()
+                .role(ChatMessageRole::Tool)
+                .tool_call_id("call_1")
+                .content("English"),
         ])
         .max_tokens(64);
     let completion = client
