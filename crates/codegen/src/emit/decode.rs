@@ -20,10 +20,7 @@ const MESSAGE_CHARS: usize = 4096;
 
 /// Applies both to the `types` module of `file`.
 pub(crate) fn lenient(file: &mut syn::File) {
-    let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-        _ => None,
-    }) else {
+    let Some(items) = super::module_items(file, "types") else {
         return;
     };
     let mut added = Vec::new();

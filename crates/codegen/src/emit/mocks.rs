@@ -189,10 +189,7 @@ fn edit(
         let syn::Item::Impl(block) = item else {
             continue;
         };
-        let syn::Type::Path(ty) = &*block.self_ty else {
-            continue;
-        };
-        let Some(name) = ty.path.segments.last().map(|s| s.ident.to_string()) else {
+        let Some(name) = super::self_type_name(block) else {
             continue;
         };
         if let Some(words) = removed.get(&name) {

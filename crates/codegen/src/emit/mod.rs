@@ -75,6 +75,26 @@ pub(crate) fn generic_of<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::T
     }
 }
 
+/// The items of the module `name` at the top of `file` (`types`, `builder`).
+pub(crate) fn module_items<'f>(
+    file: &'f mut syn::File,
+    name: &str,
+) -> Option<&'f mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The name of the type an `impl` block is for: `GetThing` of
+/// `impl<'a> GetThing<'a>`.
+pub(crate) fn self_type_name(block: &syn::ItemImpl) -> Option<String> {
+    match &*block.self_ty {
+        syn::Type::Path(ty) => ty.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
 /// Parses generated tokens as a file, to edit them.
 pub(crate) fn parse(tokens: TokenStream) -> Result<syn::File, Error> {
     syn::parse2(tokens).map_err(|e| Error::Generation(format!("unparsable output: {e}")))

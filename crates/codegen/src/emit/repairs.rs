@@ -23,7 +23,7 @@ use syn::visit_mut::VisitMut;
 /// Applies every repair to the generated client.
 pub(crate) fn apply(file: &mut syn::File) {
     MissingMethods.visit_file_mut(file);
-    if let Some(types) = types_module(file) {
+    if let Some(types) = super::module_items(file, "types") {
         conflicting_conversions(types);
     }
 }
@@ -150,13 +150,6 @@ impl VisitMut for MissingMethods {
         let url = &call.args[0];
         *expr = syn::parse_quote!(#receiver.request(::reqwest::Method::#method, #url));
     }
-}
-
-fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 /// Removes `impl From<T> for E` where another `impl From<T> for E` exists.

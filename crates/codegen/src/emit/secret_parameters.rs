@@ -16,10 +16,7 @@ use syn::visit_mut::VisitMut;
 /// Rewrites the header parameters typed `Secret` in `client`'s builders
 /// and `mock`'s helpers.
 pub(crate) fn send_in_plain(client: &mut syn::File, mock: &mut syn::File) {
-    let Some((_, items)) = client.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-        _ => None,
-    }) else {
+    let Some(items) = super::module_items(client, "builder") else {
         return;
     };
     let mut secret_fields: std::collections::HashMap<String, HashSet<String>> = Default::default();
@@ -46,13 +43,7 @@ pub(crate) fn send_in_plain(client: &mut syn::File, mock: &mut syn::File) {
         let syn::Item::Impl(block) = item else {
             continue;
         };
-        let syn::Type::Path(ty) = &*block.self_ty else {
-            continue;
-        };
-        let Some(name) = ty.path.segments.last().map(|s| s.ident.to_string()) else {
-            continue;
-        };
-        let Some(fields) = secret_fields.get(&name) else {
+        let Some(fields) = super::self_type_name(block).and_then(|n| secret_fields.get(&n)) else {
             continue;
         };
         for item in &mut block.items {

@@ -33,7 +33,7 @@ use syn::visit_mut::VisitMut;
 /// Names, conversions and builders for the untagged unions of `client`;
 /// renamed variants are followed in `mock` too.
 pub(crate) fn emit(client: &mut syn::File, mock: &mut syn::File) {
-    let Some(types) = types_module(client) else {
+    let Some(types) = super::module_items(client, "types") else {
         return;
     };
     let builders = builder_names(types);
@@ -61,7 +61,7 @@ pub(crate) fn emit(client: &mut syn::File, mock: &mut syn::File) {
     };
     renamer.visit_file_mut(client);
     renamer.visit_file_mut(mock);
-    if let Some(types) = types_module(client) {
+    if let Some(types) = super::module_items(client, "types") {
         types.extend(added);
     }
 }
@@ -78,13 +78,6 @@ struct Variant {
     name: String,
     /// The one type it holds; `None` for a unit variant.
     holds: Option<syn::Type>,
-}
-
-fn types_module(file: &mut syn::File) -> Option<&mut Vec<syn::Item>> {
-    file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    })
 }
 
 /// The types that have a builder in `types::builder`.
