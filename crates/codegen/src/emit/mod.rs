@@ -10,6 +10,7 @@ pub mod exemplars;
 pub(crate) mod mocks;
 pub mod open_enum;
 mod repairs;
+pub(crate) mod response_only;
 pub mod runtime;
 pub(crate) mod secret_parameters;
 pub(crate) mod setters;

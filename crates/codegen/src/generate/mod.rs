@@ -167,6 +167,14 @@ fn run(
     emit::unions::emit(&mut client, &mut mock);
     emit::decode::lenient(&mut client);
     emit::setters::plain(&mut client);
+    if let Some(feature) = &options.mock_feature {
+        let gated = emit::response_only::gate(&mut client, feature);
+        if gated > 0 {
+            diagnostics.notes.push(format!(
+                "{gated} builders of types that only answers hold compile with the `{feature}` feature only"
+            ));
+        }
+    }
     let module = emit::module(client, mock, options)?;
     let surface = with_surface
         .then(|| crate::surface::of_file(&module))
