@@ -11,6 +11,7 @@
 //! generated as the document says is named in a cargo warning: operations
 //! left out, schemas degraded, webhooks.
 
+use nebius_tokenfactory_codegen::manifest;
 use nebius_tokenfactory_codegen::normalize::{rust_method_name, visit};
 use nebius_tokenfactory_codegen::overlay::{self, Overlay};
 use nebius_tokenfactory_codegen::{generate, Options};
@@ -18,13 +19,14 @@ use std::{env, fs, path::PathBuf, process::ExitCode};
 
 const SPEC: &str = "openapi.json";
 
-/// The crates this package depends on for generated code (Cargo.toml).
-const PROVIDED: [&str; 3] = ["chrono", "regress", "uuid"];
+/// This package's manifest, where the crates generated code names are listed.
+const MANIFEST: &str = "Cargo.toml";
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
     println!("cargo:rerun-if-changed={}", overlay::FILE_NAME);
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed={MANIFEST}");
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -68,9 +70,12 @@ fn run() -> Result<(), String> {
             "cargo:warning=webhook not generated (the API calls it; a client does not): {webhook}"
         );
     }
-    if let Some(missing) = out.crates.iter().find(|c| !PROVIDED.contains(c)) {
+    let listed =
+        fs::read_to_string(MANIFEST).map_err(|e| format!("cannot read {MANIFEST}: {e}"))?;
+    if let Some(missing) = out.crates.iter().find(|c| !manifest::lists(&listed, c)) {
         return Err(format!(
-            "the generated code uses the crate `{missing}`, which this package does not depend on; add it to Cargo.toml"
+            "the generated code uses the crate `{missing}`, which {MANIFEST} does not list under [dependencies]: \
+             `cargo xtask regen` writes the crates a document needs (see the codegen's `manifest` module)"
         ));
     }
     // For the crates that depend on this one (see `links` in Cargo.toml):

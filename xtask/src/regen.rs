@@ -4,8 +4,10 @@
 //! overlay beside the vendored one to both ([`crate::overlay`]), generate
 //! the client from the new one, print the report against the vendored one,
 //! and only then write the new document (as served, without the overlay),
-//! atomically. A failure at any step leaves `openapi.json`
-//! and `CHANGELOG.md` as they were.
+//! the crates its generated code names into `Cargo.toml`
+//! ([`nebius_tokenfactory_codegen::manifest`]) and the changelogs, as one
+//! change. A failure at any step leaves `openapi.json`, `Cargo.toml` and
+//! `CHANGELOG.md` as they were.
 
 use crate::changelog;
 use crate::diff::{self, kind::Severity, report::Format};
@@ -20,6 +22,9 @@ use std::time::Duration;
 
 /// The vendored document, relative to the repository root.
 pub const SPEC_FILE: &str = "openapi.json";
+/// The manifest of the generated crate, which lists the crates its code
+/// names, relative to the root.
+pub const MANIFEST_FILE: &str = "Cargo.toml";
 /// The changelog that records `info.version`, relative to the root; it is
 /// created when missing.
 pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
@@ -173,14 +178,29 @@ pub fn run(options: &Options, out: &mut dyn Write) -> Result<Outcome> {
         return Err(Error::Differs);
     }
     if unchanged {
-        let _ = writeln!(out, "\nopenapi.json is already up to date; nothing written");
+        // The codegen may name other crates than when the document was
+        // vendored: the manifest follows it.
+        if let Some(manifest) = manifest(&options.root, &generated.crates)? {
+            spec::replace_all(&[manifest])?;
+            let _ = writeln!(
+                out,
+                "\nopenapi.json is already up to date; {MANIFEST_FILE} now lists the crates its code names"
+            );
+        } else {
+            let _ = writeln!(out, "\nopenapi.json is already up to date; nothing written");
+        }
         return Ok(Outcome::UpToDate);
     }
     let breaking = report.count(Severity::Breaking);
     if breaking > 0 && !options.allow_breaking {
         return Err(Error::Breaking(breaking));
     }
-    write(&options.root, &canonical, &generated.api_version)?;
+    write(
+        &options.root,
+        &canonical,
+        &generated.api_version,
+        &generated.crates,
+    )?;
     let _ = writeln!(
         out,
         "\nwrote {} (info.version {}) and the changelog entries; `cargo build` regenerates the client",
@@ -251,11 +271,23 @@ fn report_format(path: &Path) -> Format {
     }
 }
 
-/// Writes the spec and the changelogs as one change: every new text is
-/// prepared and staged first, so a read or write failure changes nothing
-/// (see [`spec::replace_all`]).
-fn write(root: &Path, canonical: &str, version: &str) -> Result<()> {
+/// The manifest listing `crates`, where it lists others now.
+fn manifest(root: &Path, crates: &[&str]) -> Result<Option<(PathBuf, String)>> {
+    let path = root.join(MANIFEST_FILE);
+    let current = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let updated = nebius_tokenfactory_codegen::manifest::with_crates(&current, crates)?;
+    Ok((updated != current).then_some((path, updated)))
+}
+
+/// Writes the spec, the manifest and the changelogs as one change: every
+/// new text is prepared and staged first, so a read or write failure
+/// changes nothing (see [`spec::replace_all`]).
+fn write(root: &Path, canonical: &str, version: &str, crates: &[&str]) -> Result<()> {
     let mut files = vec![(root.join(SPEC_FILE), canonical.to_string())];
+    files.extend(manifest(root, crates)?);
     for (name, required) in
         std::iter::once((CHANGELOG_FILE, true)).chain(CRATE_CHANGELOGS.map(|c| (c, false)))
     {

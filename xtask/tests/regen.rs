@@ -1,11 +1,12 @@
 //! `cargo xtask regen` against a temporary copy of the repository files:
 //! it writes the canonical form and a changelog entry, prints the report,
-//! downloads from a local server, and on every failure leaves openapi.json
-//! and CHANGELOG.md byte-identical.
+//! lists the crates the generated code names in Cargo.toml, downloads from
+//! a local server, and on every failure leaves openapi.json, Cargo.toml and
+//! CHANGELOG.md byte-identical.
 
 mod common;
 
-use common::{bytes, fixture, seed, serve, temp_repo, xtask, Reply};
+use common::{bytes, fixture, manifest, seed, serve, temp_repo, xtask, Reply};
 use std::path::Path;
 use std::time::Duration;
 use xtask::regen::{run, Options, Outcome};
@@ -20,30 +21,27 @@ fn options(root: &Path, from: Source) -> Options {
     }
 }
 
+/// The files regen writes, in a temporary repository.
+const WRITTEN: [&str; 3] = ["openapi.json", "CHANGELOG.md", "Cargo.toml"];
+
 /// Runs regen and checks that it failed and wrote nothing.
 fn fails_untouched(options: &Options) -> Error {
-    let (spec_before, log_before) = (
-        bytes(&options.root, "openapi.json"),
-        bytes(&options.root, "CHANGELOG.md"),
-    );
+    let before = WRITTEN.map(|name| bytes(&options.root, name));
     let error = run(options, &mut Vec::new()).unwrap_err();
-    assert_eq!(
-        bytes(&options.root, "openapi.json"),
-        spec_before,
-        "openapi.json changed after: {error}"
-    );
-    assert_eq!(
-        bytes(&options.root, "CHANGELOG.md"),
-        log_before,
-        "CHANGELOG.md changed after: {error}"
-    );
+    for (name, before) in WRITTEN.iter().zip(before) {
+        assert_eq!(
+            bytes(&options.root, name),
+            before,
+            "{name} changed after: {error}"
+        );
+    }
     let leftovers: Vec<_> = std::fs::read_dir(&options.root)
         .unwrap()
         .filter_map(|e| e.ok())
         .collect();
     assert_eq!(
         leftovers.len(),
-        2,
+        WRITTEN.len(),
         "temporary files left behind after: {error}"
     );
     error
@@ -511,4 +509,46 @@ fn the_download_follows_its_own_redirect_policy() {
         error.to_string().contains("more than 10 redirects"),
         "{error}"
     );
+}
+
+#[test]
+fn the_manifest_lists_the_crates_the_generated_code_names_and_no_more() {
+    use nebius_tokenfactory_codegen::manifest::DEPENDENCIES;
+    let repo = temp_repo();
+    let root = repo.path();
+    // A date-time, a uuid and a pattern: chrono, uuid and regress.
+    let mut doc = edited("20260601-crates");
+    let properties = &mut doc["components"]["schemas"]["CreateDatasetResponse"]["properties"];
+    properties["finished_at"] = serde_json::json!({"type": "string", "format": "date-time"});
+    properties["run_id"] = serde_json::json!({"type": "string", "format": "uuid"});
+    properties["slug"] = serde_json::json!({"type": "string", "pattern": "^[a-z]+$"});
+    let dir = tempfile::tempdir().unwrap();
+    let from = dir.path().join("with-formats.json");
+    std::fs::write(&from, serde_json::to_string(&doc).unwrap()).unwrap();
+    let allowed = |from| Options {
+        allow_breaking: true,
+        ..options(root, from)
+    };
+    let mut out = Vec::new();
+    let outcome = run(&allowed(Source::Path(from)), &mut out).unwrap();
+    assert_eq!(outcome, Outcome::Written("20260601-crates".into()));
+    let all: Vec<&str> = DEPENDENCIES.iter().map(|(_, line)| *line).collect();
+    assert_eq!(
+        String::from_utf8(bytes(root, "Cargo.toml")).unwrap(),
+        manifest(&all)
+    );
+    // Back to a document without them: the lines go, the rest stays.
+    let outcome = run(&allowed(Source::Path(seed())), &mut out).unwrap();
+    assert!(matches!(outcome, Outcome::Written(_)), "{outcome:?}");
+    assert_eq!(
+        String::from_utf8(bytes(root, "Cargo.toml")).unwrap(),
+        manifest(&[])
+    );
+    // A manifest regen cannot edit is refused, and nothing is written.
+    std::fs::write(root.join("Cargo.toml"), "[dependencies]\nserde = \"1\"\n").unwrap();
+    let error = fails_untouched(&options(
+        root,
+        Source::Path(fixture("response_property_added.json")),
+    ));
+    assert!(error.to_string().contains("no line"), "{error}");
 }

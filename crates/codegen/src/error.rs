@@ -20,4 +20,8 @@ pub enum Error {
     /// document, or one of its actions cannot apply as written.
     #[error("the overlay cannot be applied: {0}")]
     Overlay(String),
+    /// The manifest of the crate that includes the generated code cannot
+    /// take the crates it names ([`crate::manifest`]).
+    #[error("the manifest cannot list the crates the generated code names: {0}")]
+    Manifest(String),
 }

@@ -19,6 +19,7 @@
 pub mod emit;
 mod error;
 mod generate;
+pub mod manifest;
 pub mod names;
 pub mod normalize;
 pub mod overlay;

@@ -23,16 +23,28 @@ pub fn seed() -> PathBuf {
 }
 
 /// A temporary repository root holding openapi.json (the seed, as
-/// vendored) and CHANGELOG.md.
+/// vendored), CHANGELOG.md, and a Cargo.toml listing no crate for the
+/// generated code ([`manifest`]).
 pub fn temp_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(seed(), dir.path().join("openapi.json")).unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), manifest(&[])).unwrap();
     std::fs::write(
         dir.path().join("CHANGELOG.md"),
         "# Changelog\n\n## 0.1.0\n\n- First release\n",
     )
     .unwrap();
     dir
+}
+
+/// A manifest like the generated crate's, with `lines` between the markers
+/// the regen writes the crates the generated code names between.
+pub fn manifest(lines: &[&str]) -> String {
+    use nebius_tokenfactory_codegen::manifest::{BEGIN, END};
+    let lines: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    format!(
+        "[package]\nname = \"generated\"\n\n[dependencies]\nserde = \"1\"\n{BEGIN}\n{lines}{END}\n"
+    )
 }
 
 /// The bytes of `name` under `root`.
