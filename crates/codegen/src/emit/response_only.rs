@@ -203,3 +203,109 @@ impl<'ast> Visit<'ast> for BuilderOf<'_> {
         syn::visit::visit_path(self, path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the item `name` of `items` (a struct, or the `impl` whose
+    /// text starts with `name`) carries the gate.
+    fn gated(items: &[syn::Item], name: &str) -> bool {
+        let gate = |attrs: &[syn::Attribute]| attrs.iter().any(is_gate);
+        items.iter().any(|item| match item {
+            syn::Item::Struct(s) if s.ident == name => gate(&s.attrs),
+            syn::Item::Impl(i) if quote::quote!(#i).to_string().contains(name) => {
+                gate(&i.attrs)
+                    || i.items
+                        .iter()
+                        .any(|m| matches!(m, syn::ImplItem::Fn(f) if gate(&f.attrs)))
+            }
+            _ => false,
+        })
+    }
+
+    fn is_gate(attr: &syn::Attribute) -> bool {
+        quote::quote!(#attr).to_string() == quote::quote!(#[cfg(feature = "mock")]).to_string()
+    }
+
+    #[test]
+    fn gates_the_builders_no_request_reaches_and_only_those() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct Request { pub part: Option<Vec<Part>>, pub choice: Choice }
+                pub struct Part { pub text: String }
+                pub enum Choice { Plain(String), Nested(Box<Deep>) }
+                pub struct Deep { pub n: i64 }
+                pub struct Answer { pub part: Part, pub usage: Usage }
+                pub struct Usage { pub tokens: i64 }
+                pub enum Event { Usage(Usage) }
+                impl Answer { pub fn builder() -> builder::Answer { Default::default() } }
+                impl Usage {
+                    pub fn builder() -> builder::Usage { Default::default() }
+                    pub fn total(&self) -> i64 { self.tokens }
+                }
+                impl Request { pub fn builder() -> builder::Request { Default::default() } }
+                impl ::std::convert::TryFrom<builder::Usage> for Event {
+                    type Error = String;
+                    fn try_from(b: builder::Usage) -> Result<Self, String> { todo!() }
+                }
+                pub mod builder {
+                    pub struct Request { part: Result<Option<Vec<super::Part>>, String> }
+                    pub struct Part { text: Result<String, String> }
+                    pub struct Answer { part: Result<super::Part, String> }
+                    pub struct Usage { tokens: Result<i64, String> }
+                    impl Default for Answer { fn default() -> Self { todo!() } }
+                    impl ::std::convert::TryFrom<Answer> for super::Answer {
+                        type Error = String;
+                        fn try_from(b: Answer) -> Result<super::Answer, String> { todo!() }
+                    }
+                    impl Default for Request { fn default() -> Self { todo!() } }
+                }
+            }
+            pub mod builder {
+                pub struct SendRequest<'a> { client: &'a Client, body: Result<types::builder::Request, String> }
+            }
+        };
+        assert_eq!(gate(&mut file, "mock"), 2);
+        let types = super::super::module_items(&mut file, "types")
+            .unwrap()
+            .clone();
+        let builders = match types.last() {
+            Some(syn::Item::Mod(m)) => m.content.clone().unwrap().1,
+            _ => panic!("no builder module"),
+        };
+        // Reached from the body, through a list, an option, a box and a variant.
+        for name in ["Request", "Part"] {
+            assert!(!gated(&builders, name), "{name}");
+        }
+        assert!(!gated(&types, "Request"));
+        // Held by answers only: the builder, its impls, `builder()`, and the
+        // conversion from its builder; the type's own method stays.
+        assert!(gated(&builders, "Answer") && gated(&builders, "Usage"));
+        assert!(gated(&types, "impl Answer"));
+        assert!(gated(
+            &types,
+            ":: std :: convert :: TryFrom < builder :: Usage >"
+        ));
+        let usage = types
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Impl(i) if quote::quote!(#i).to_string().contains("fn total") => Some(i),
+                _ => None,
+            })
+            .unwrap();
+        assert!(
+            usage.attrs.is_empty(),
+            "the block keeps `total` without the feature"
+        );
+        let gated_fns: Vec<String> = usage
+            .items
+            .iter()
+            .filter_map(|m| match m {
+                syn::ImplItem::Fn(f) if !f.attrs.is_empty() => Some(f.sig.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(gated_fns, ["builder"]);
+    }
+}
