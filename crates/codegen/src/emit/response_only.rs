@@ -67,25 +67,21 @@ pub(crate) fn gate(file: &mut syn::File, feature: &str) -> usize {
                     }
                     continue;
                 }
-                let mut left = 0;
-                for member in &mut block.items {
-                    if let syn::ImplItem::Fn(f) = member {
-                        if BuilderOf::in_fn(&answer_only, f) {
-                            f.attrs.push(gate.clone());
-                            continue;
-                        }
-                    }
-                    left += 1;
-                }
-                if left == 0 {
-                    // Nothing left without the feature: gate the block, so
-                    // that no empty `impl` remains.
-                    for member in &mut block.items {
-                        if let syn::ImplItem::Fn(f) = member {
-                            f.attrs.pop();
-                        }
-                    }
+                let names: Vec<bool> = block
+                    .items
+                    .iter()
+                    .map(|m| matches!(m, syn::ImplItem::Fn(f) if BuilderOf::in_fn(&answer_only, f)))
+                    .collect();
+                if names.iter().all(|n| *n) {
+                    // Nothing left without the feature: the whole block goes,
+                    // so that no empty `impl` remains.
                     block.attrs.push(gate.clone());
+                    continue;
+                }
+                for (member, names) in block.items.iter_mut().zip(names) {
+                    if let (syn::ImplItem::Fn(f), true) = (member, names) {
+                        f.attrs.push(gate.clone());
+                    }
                 }
             }
             _ => {}
