@@ -544,6 +544,23 @@ fn the_manifest_lists_the_crates_the_generated_code_names_and_no_more() {
         String::from_utf8(bytes(root, "Cargo.toml")).unwrap(),
         manifest(&[])
     );
+    // The same document again, with a manifest listing a crate its code no
+    // longer names (as after a codegen change): only the manifest changes.
+    std::fs::write(root.join("Cargo.toml"), manifest(&[DEPENDENCIES[2].1])).unwrap();
+    let spec_before = bytes(root, "openapi.json");
+    let mut out = Vec::new();
+    let outcome = run(&allowed(Source::Path(seed())), &mut out).unwrap();
+    assert_eq!(outcome, Outcome::UpToDate);
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("Cargo.toml now lists the crates its code names"),
+        "{out}"
+    );
+    assert_eq!(
+        String::from_utf8(bytes(root, "Cargo.toml")).unwrap(),
+        manifest(&[])
+    );
+    assert_eq!(bytes(root, "openapi.json"), spec_before);
     // A manifest regen cannot edit is refused, and nothing is written.
     std::fs::write(root.join("Cargo.toml"), "[dependencies]\nserde = \"1\"\n").unwrap();
     let error = fails_untouched(&options(
